@@ -1,0 +1,325 @@
+//! The one place that decides who may do what: [`can`].
+//!
+//! Handlers describe the actor, the action and the resource and ask; they
+//! never look at roles themselves. Rules are written per action so a reader
+//! can check one action's policy in one place.
+
+use crate::ids::{OrgId, UserId};
+use crate::organisation::{OrgKind, OrgRef};
+use crate::region::{RegionCode, RegionLevel};
+use crate::role::{Grant, Role, Scope};
+
+/// Who is asking: an anonymous visitor or an account with its grants.
+#[derive(Debug, Clone, Default)]
+pub struct Actor {
+    pub user: Option<UserId>,
+    pub grants: Vec<Grant>,
+}
+
+impl Actor {
+    /// A visitor who is not logged in.
+    pub fn anonymous() -> Self {
+        Actor::default()
+    }
+
+    /// A logged-in account with its current grants.
+    pub fn user(id: UserId, grants: Vec<Grant>) -> Self {
+        Actor { user: Some(id), grants }
+    }
+
+    fn holds(&self, role: Role) -> impl Iterator<Item = &Scope> {
+        self.grants.iter().filter(move |g| g.role == role).map(|g| &g.scope)
+    }
+
+    /// True when a region-scoped grant of `role` covers `region`.
+    fn covers_region(&self, role: Role, region: &RegionCode) -> bool {
+        self.holds(role).any(|s| matches!(s, Scope::Region(r) if r.contains(region)))
+    }
+
+    /// True when the actor holds `role` for organisation `org`.
+    fn holds_for_org(&self, role: Role, org: OrgId) -> bool {
+        self.holds(role).any(|s| s.is_organisation(org))
+    }
+
+    /// Province admin or regency officer whose region covers `region`.
+    fn administers(&self, region: &RegionCode) -> bool {
+        self.covers_region(Role::ProvinceAdmin, region) || self.covers_region(Role::RegencyOfficer, region)
+    }
+
+    /// Whether the actor has any role beyond citizen.
+    pub fn is_privileged(&self) -> bool {
+        self.grants.iter().any(|g| g.role != Role::Citizen)
+    }
+}
+
+/// What the actor wants to do. The resource says to what.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// Read a public page or API resource.
+    ViewPublic,
+    /// Use one's own account pages (profile, password, tokens, data export).
+    UseOwnAccount,
+    /// Open the administration area.
+    OpenAdmin,
+    /// Grant a role; the resource is the [`Scope`] it would be granted in.
+    GrantRole(Role),
+    /// Revoke a role; the resource is the grant's scope.
+    RevokeRole(Role),
+    /// Read the audit log of a region.
+    ViewAudit,
+    /// Reset another account's password in person; the resource is the user.
+    ResetMemberPassword,
+    /// Create an organisation of a kind in a region (not a KIM).
+    CreateOrganisation(OrgKind),
+    /// Edit an organisation's profile.
+    EditOrganisation,
+    /// Register a KIM for a village.
+    RegisterKim,
+    /// Mark a KIM verified by its regency.
+    VerifyKim,
+    /// Manage a KIM's roster of members and officers.
+    ManageKimMembers,
+    /// See a KIM's non-public details (members' contacts, SK documents).
+    ViewKimPrivate,
+}
+
+/// What the action is aimed at.
+#[derive(Debug, Clone)]
+pub enum Resource<'a> {
+    /// Nothing in particular (public pages, one's own account).
+    Platform,
+    /// A region (where something is created, whose log is read).
+    Region(&'a RegionCode),
+    /// An organisation.
+    Organisation(&'a OrgRef),
+    /// A scope a role would be granted or revoked in.
+    Scope(&'a Scope),
+    /// Another account.
+    User(&'a UserTarget),
+}
+
+/// What authorization needs to know about another account.
+#[derive(Debug, Clone)]
+pub struct UserTarget {
+    pub id: UserId,
+    pub grants: Vec<Grant>,
+    /// The KIMs whose roster lists this account.
+    pub kim_memberships: Vec<OrgRef>,
+}
+
+/// Decides whether `actor` may do `action` to `resource`.
+pub fn can(actor: &Actor, action: Action, resource: &Resource<'_>) -> bool {
+    let logged_in = actor.user.is_some();
+    match (action, resource) {
+        (Action::ViewPublic, _) => true,
+        (Action::UseOwnAccount, Resource::Platform) => logged_in,
+        (Action::OpenAdmin, Resource::Platform) => logged_in && actor.is_privileged(),
+        (Action::GrantRole(role) | Action::RevokeRole(role), Resource::Scope(scope)) => {
+            logged_in && role != Role::Citizen && role.accepts(scope) && may_delegate(actor, role, scope)
+        }
+        (Action::ViewAudit, Resource::Region(region)) => actor.administers(region),
+        (Action::ResetMemberPassword, Resource::User(target)) => {
+            logged_in && actor.user != Some(target.id) && may_reset_password(actor, target)
+        }
+        (Action::CreateOrganisation(kind), Resource::Region(region)) => match kind {
+            OrgKind::Kim => false, // KIMs are registered with Action::RegisterKim.
+            OrgKind::Diskominfo => actor.covers_region(Role::ProvinceAdmin, region),
+            OrgKind::Agency | OrgKind::Body => actor.administers(region),
+        },
+        (Action::EditOrganisation, Resource::Organisation(org)) => {
+            actor.administers(&org.region)
+                || (org.kind == OrgKind::Kim && actor.holds_for_org(Role::KimManager, org.id))
+                || (org.kind == OrgKind::Agency && actor.holds_for_org(Role::AgencyOfficer, org.id))
+        }
+        (Action::RegisterKim, Resource::Region(village)) => actor.administers(village),
+        (Action::VerifyKim, Resource::Organisation(org)) => org.kind == OrgKind::Kim && actor.administers(&org.region),
+        (Action::ManageKimMembers | Action::ViewKimPrivate, Resource::Organisation(org)) => {
+            org.kind == OrgKind::Kim
+                && (actor.administers(&org.region) || actor.holds_for_org(Role::KimManager, org.id))
+        }
+        _ => false,
+    }
+}
+
+/// Who may hand out `role` in `scope`: a province admin anything in the
+/// province; a regency officer the roles below it within the regency; a KIM
+/// manager contributors of the KIM.
+fn may_delegate(actor: &Actor, role: Role, scope: &Scope) -> bool {
+    let region = scope.region();
+    if actor.covers_region(Role::ProvinceAdmin, region) {
+        return true;
+    }
+    let below_regency =
+        matches!(role, Role::AgencyOfficer | Role::KimManager | Role::KimContributor | Role::FactChecker);
+    if below_regency && actor.covers_region(Role::RegencyOfficer, region) {
+        return true;
+    }
+    role == Role::KimContributor
+        && matches!(scope, Scope::Organisation(o) if actor.holds_for_org(Role::KimManager, o.id))
+}
+
+/// A KIM manager may reset the password of a member of the KIM; a regency
+/// officer of a member of any KIM in the regency; a province admin of any
+/// account in the province. Accounts with roles beyond KIM contributor are
+/// left to a province admin, so a password reset never lets anyone take over
+/// a more powerful account.
+fn may_reset_password(actor: &Actor, target: &UserTarget) -> bool {
+    let target_is_plain = target.grants.iter().all(|g| matches!(g.role, Role::KimContributor | Role::Citizen));
+    let province_admin_over_target = actor.holds(Role::ProvinceAdmin).any(|admin_scope| {
+        let province = admin_scope.region();
+        target.grants.iter().all(|g| province.contains(g.scope.region()))
+            && target.kim_memberships.iter().all(|k| province.contains(&k.region))
+    });
+    if province_admin_over_target {
+        return true;
+    }
+    target_is_plain
+        && target.kim_memberships.iter().any(|kim| {
+            actor.covers_region(Role::RegencyOfficer, &kim.region) || actor.holds_for_org(Role::KimManager, kim.id)
+        })
+}
+
+/// The region a role's holder administers, if the role is region-scoped at
+/// regency level or above; used to narrow admin lists to one's own scope.
+pub fn administered_regions(actor: &Actor) -> Vec<RegionCode> {
+    actor
+        .grants
+        .iter()
+        .filter(|g| matches!(g.role, Role::ProvinceAdmin | Role::RegencyOfficer))
+        .filter_map(|g| match &g.scope {
+            Scope::Region(r) if r.level() <= RegionLevel::Regency => Some(r.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ids::GrantId;
+
+    fn code(s: &str) -> RegionCode {
+        RegionCode::parse(s).unwrap()
+    }
+
+    fn org(kind: OrgKind, region: &str) -> OrgRef {
+        OrgRef { id: OrgId::generate(), kind, region: code(region) }
+    }
+
+    fn actor(grants: Vec<(Role, Scope)>) -> Actor {
+        Actor::user(
+            UserId::generate(),
+            grants.into_iter().map(|(role, scope)| Grant { id: GrantId::generate(), role, scope }).collect(),
+        )
+    }
+
+    fn region(s: &str) -> Scope {
+        Scope::Region(code(s))
+    }
+
+    #[test]
+    fn anonymous_may_only_view() {
+        let anon = Actor::anonymous();
+        assert!(can(&anon, Action::ViewPublic, &Resource::Platform));
+        assert!(!can(&anon, Action::UseOwnAccount, &Resource::Platform));
+        assert!(!can(&anon, Action::OpenAdmin, &Resource::Platform));
+        assert!(!can(&anon, Action::RegisterKim, &Resource::Region(&code("35.23.01.2001"))));
+    }
+
+    #[test]
+    fn citizen_has_an_account_but_no_admin() {
+        let citizen = actor(vec![]);
+        assert!(can(&citizen, Action::UseOwnAccount, &Resource::Platform));
+        assert!(!can(&citizen, Action::OpenAdmin, &Resource::Platform));
+    }
+
+    #[test]
+    fn regency_officer_is_bound_to_the_regency() {
+        let tuban = actor(vec![(Role::RegencyOfficer, region("35.23"))]);
+        let kim_in_tuban = org(OrgKind::Kim, "35.23.01.2001");
+        let kim_in_malang = org(OrgKind::Kim, "35.07.01.2001");
+        assert!(can(&tuban, Action::RegisterKim, &Resource::Region(&code("35.23.01.2001"))));
+        assert!(!can(&tuban, Action::RegisterKim, &Resource::Region(&code("35.07.01.2001"))));
+        assert!(can(&tuban, Action::VerifyKim, &Resource::Organisation(&kim_in_tuban)));
+        assert!(!can(&tuban, Action::VerifyKim, &Resource::Organisation(&kim_in_malang)));
+        assert!(can(&tuban, Action::ViewAudit, &Resource::Region(&code("35.23"))));
+        assert!(!can(&tuban, Action::ViewAudit, &Resource::Region(&code("35"))));
+        let manager_here = Scope::Organisation(kim_in_tuban.clone());
+        assert!(can(&tuban, Action::GrantRole(Role::KimManager), &Resource::Scope(&manager_here)));
+        assert!(!can(&tuban, Action::GrantRole(Role::RegencyOfficer), &Resource::Scope(&region("35.23"))));
+        assert!(!can(&tuban, Action::GrantRole(Role::ProvinceAdmin), &Resource::Scope(&region("35"))));
+        assert!(!can(&tuban, Action::CreateOrganisation(OrgKind::Diskominfo), &Resource::Region(&code("35.23"))));
+        assert!(can(&tuban, Action::CreateOrganisation(OrgKind::Agency), &Resource::Region(&code("35.23"))));
+    }
+
+    #[test]
+    fn province_admin_covers_the_province_only() {
+        let admin = actor(vec![(Role::ProvinceAdmin, region("35"))]);
+        assert!(can(&admin, Action::GrantRole(Role::RegencyOfficer), &Resource::Scope(&region("35.23"))));
+        assert!(!can(&admin, Action::GrantRole(Role::RegencyOfficer), &Resource::Scope(&region("36.01"))));
+        assert!(can(&admin, Action::ViewAudit, &Resource::Region(&code("35"))));
+        assert!(can(&admin, Action::CreateOrganisation(OrgKind::Diskominfo), &Resource::Region(&code("35.23"))));
+    }
+
+    #[test]
+    fn grants_must_fit_the_role() {
+        let admin = actor(vec![(Role::ProvinceAdmin, region("35"))]);
+        let kim = Scope::Organisation(org(OrgKind::Kim, "35.23.01.2001"));
+        assert!(!can(&admin, Action::GrantRole(Role::RegencyOfficer), &Resource::Scope(&kim)));
+        assert!(!can(&admin, Action::GrantRole(Role::ProvinceAdmin), &Resource::Scope(&region("35.23"))));
+        assert!(!can(&admin, Action::GrantRole(Role::Citizen), &Resource::Scope(&region("35"))));
+        assert!(!can(&admin, Action::GrantRole(Role::AgencyOfficer), &Resource::Scope(&kim)));
+    }
+
+    #[test]
+    fn kim_manager_manages_own_kim_and_grants_contributors_only() {
+        let kim = org(OrgKind::Kim, "35.23.01.2001");
+        let other = org(OrgKind::Kim, "35.23.01.2002");
+        let manager = actor(vec![(Role::KimManager, Scope::Organisation(kim.clone()))]);
+        assert!(can(&manager, Action::ManageKimMembers, &Resource::Organisation(&kim)));
+        assert!(!can(&manager, Action::ManageKimMembers, &Resource::Organisation(&other)));
+        assert!(can(&manager, Action::EditOrganisation, &Resource::Organisation(&kim)));
+        assert!(!can(&manager, Action::VerifyKim, &Resource::Organisation(&kim)));
+        let here = Scope::Organisation(kim.clone());
+        assert!(can(&manager, Action::GrantRole(Role::KimContributor), &Resource::Scope(&here)));
+        assert!(!can(&manager, Action::GrantRole(Role::KimManager), &Resource::Scope(&here)));
+        assert!(!can(&manager, Action::GrantRole(Role::KimContributor), &Resource::Scope(&Scope::Organisation(other))));
+    }
+
+    #[test]
+    fn password_resets_never_reach_more_powerful_accounts() {
+        let kim = org(OrgKind::Kim, "35.23.01.2001");
+        let manager = actor(vec![(Role::KimManager, Scope::Organisation(kim.clone()))]);
+        let officer = actor(vec![(Role::RegencyOfficer, region("35.23"))]);
+        let malang_officer = actor(vec![(Role::RegencyOfficer, region("35.07"))]);
+        let member = UserTarget { id: UserId::generate(), grants: vec![], kim_memberships: vec![kim.clone()] };
+        assert!(can(&manager, Action::ResetMemberPassword, &Resource::User(&member)));
+        assert!(can(&officer, Action::ResetMemberPassword, &Resource::User(&member)));
+        assert!(!can(&malang_officer, Action::ResetMemberPassword, &Resource::User(&member)));
+
+        let fellow_manager = UserTarget {
+            id: UserId::generate(),
+            grants: vec![Grant {
+                id: GrantId::generate(),
+                role: Role::KimManager,
+                scope: Scope::Organisation(kim.clone()),
+            }],
+            kim_memberships: vec![kim.clone()],
+        };
+        assert!(!can(&manager, Action::ResetMemberPassword, &Resource::User(&fellow_manager)));
+        assert!(!can(&officer, Action::ResetMemberPassword, &Resource::User(&fellow_manager)));
+        let admin = actor(vec![(Role::ProvinceAdmin, region("35"))]);
+        assert!(can(&admin, Action::ResetMemberPassword, &Resource::User(&fellow_manager)));
+
+        let stranger = UserTarget { id: UserId::generate(), grants: vec![], kim_memberships: vec![] };
+        assert!(!can(&manager, Action::ResetMemberPassword, &Resource::User(&stranger)));
+        let own = UserTarget { id: manager.user.unwrap(), grants: vec![], kim_memberships: vec![kim] };
+        assert!(!can(&manager, Action::ResetMemberPassword, &Resource::User(&own)));
+    }
+
+    #[test]
+    fn administered_regions_lists_region_scopes() {
+        let a = actor(vec![(Role::RegencyOfficer, region("35.23")), (Role::FactChecker, region("35"))]);
+        assert_eq!(administered_regions(&a), vec![code("35.23")]);
+    }
+}

@@ -1,0 +1,17 @@
+//! Jembatan's domain: identifiers, validated values, roles and scopes, and
+//! the authorization rules. Pure: no I/O, no database, no web types.
+
+pub mod account;
+pub mod authz;
+pub mod contact;
+pub mod error;
+pub mod ids;
+pub mod organisation;
+pub mod region;
+pub mod role;
+pub mod time;
+
+pub use error::{FieldError, ValidationCode};
+pub use ids::*;
+pub use region::{Region, RegionCode, RegionLevel};
+pub use time::Timestamp;

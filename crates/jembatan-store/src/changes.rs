@@ -1,0 +1,144 @@
+//! The change log: what caches and indexes follow to stay derived from the
+//! database, across every process that shares it.
+//!
+//! A write that a cache or index may depend on calls [`record`] in its own
+//! transaction. Followers call [`since`] with the [`ChangeCursor`] they hold
+//! and get every change committed after it, none missed and none twice:
+//! - SQLite has one writer, so ids are assigned in commit order.
+//! - PostgreSQL assigns sequence values before commit, so they commit out of
+//!   order. Each row carries its transaction id; a reader only takes rows of
+//!   transactions older than its snapshot's `xmin` (all finished, so no such
+//!   row can still appear) and walks them in `(txid, id)` order.
+
+use jembatan_domain::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use crate::db::{Db, Tx};
+use crate::error::StoreResult;
+use crate::{exec, on_pool};
+
+/// What kind of thing changed. Names are stable; they are stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Entity {
+    Region,
+    User,
+    Organisation,
+    Grant,
+}
+
+impl Entity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Entity::Region => "region",
+            Entity::User => "user",
+            Entity::Organisation => "organisation",
+            Entity::Grant => "grant",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "region" => Some(Entity::Region),
+            "user" => Some(Entity::User),
+            "organisation" => Some(Entity::Organisation),
+            "grant" => Some(Entity::Grant),
+            _ => None,
+        }
+    }
+}
+
+/// One committed change: which entity, which one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    pub entity: Entity,
+    pub entity_id: String,
+}
+
+/// A follower's position in the log. Opaque; persist it to resume.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct ChangeCursor {
+    txid: i64,
+    id: i64,
+}
+
+/// Most changes returned by one call to [`since`].
+pub const PAGE: i64 = 1000;
+
+/// Appends a change to the log within the caller's transaction.
+pub async fn record(tx: &mut Tx<'_>, entity: Entity, entity_id: &str) -> StoreResult<()> {
+    let now = Timestamp::now().millis();
+    exec!(
+        tx,
+        sqlx::query("INSERT INTO changes (entity, entity_id, at) VALUES ($1, $2, $3)")
+            .bind(entity.as_str())
+            .bind(entity_id)
+            .bind(now)
+    )?;
+    Ok(())
+}
+
+/// The position after everything committed so far: where a follower that
+/// starts with an empty cache begins.
+pub async fn head(db: &Db) -> StoreResult<ChangeCursor> {
+    Ok(match db {
+        Db::Sqlite(db) => {
+            let id: Option<i64> = sqlx::query_scalar("SELECT MAX(id) FROM changes").fetch_one(&db.readers).await?;
+            ChangeCursor { txid: 0, id: id.unwrap_or(0) }
+        }
+        Db::Postgres(db) => {
+            // Everything below the horizon is final; start just below it so
+            // transactions still running are read when they finish.
+            let horizon: i64 = sqlx::query_scalar("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
+                .fetch_one(&db.pool)
+                .await?;
+            ChangeCursor { txid: horizon, id: 0 }
+        }
+    })
+}
+
+/// Changes committed after `cursor`, oldest first, at most [`PAGE`] of them,
+/// and the cursor to pass next time.
+pub async fn since(db: &Db, cursor: ChangeCursor) -> StoreResult<(Vec<Change>, ChangeCursor)> {
+    let rows: Vec<(i64, i64, String, String)> = match db {
+        Db::Sqlite(db) => {
+            sqlx::query_as("SELECT txid, id, entity, entity_id FROM changes WHERE id > $1 ORDER BY id LIMIT $2")
+                .bind(cursor.id)
+                .bind(PAGE)
+                .fetch_all(&db.readers)
+                .await?
+        }
+        Db::Postgres(db) => {
+            sqlx::query_as(
+                "SELECT txid, id, entity, entity_id FROM changes \
+                 WHERE (txid, id) > ($1, $2) \
+                   AND txid < pg_snapshot_xmin(pg_current_snapshot())::text::bigint \
+                 ORDER BY txid, id LIMIT $3",
+            )
+            .bind(cursor.txid)
+            .bind(cursor.id)
+            .bind(PAGE)
+            .fetch_all(&db.pool)
+            .await?
+        }
+    };
+    let next = rows.last().map(|(txid, id, _, _)| ChangeCursor { txid: *txid, id: *id }).unwrap_or(cursor);
+    let changes = rows
+        .into_iter()
+        .filter_map(|(_, _, entity, entity_id)| Entity::parse(&entity).map(|entity| Change { entity, entity_id }))
+        .collect();
+    Ok((changes, next))
+}
+
+/// Deletes changes older than `before`; followers are expected to be far past them.
+pub async fn prune(db: &Db, before: Timestamp) -> StoreResult<u64> {
+    db.write(move |tx| {
+        Box::pin(async move { Ok(exec!(tx, sqlx::query("DELETE FROM changes WHERE at < $1").bind(before.millis()))?) })
+    })
+    .await
+}
+
+/// How many changes the log holds; for tests and metrics.
+pub async fn count(db: &Db) -> StoreResult<i64> {
+    Ok(on_pool!(db, pool => sqlx::query_scalar("SELECT COUNT(*) FROM changes").fetch_one(pool).await)?)
+}

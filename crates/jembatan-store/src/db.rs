@@ -1,0 +1,276 @@
+//! The database handle: [`Db`] is SQLite or PostgreSQL, chosen by the URL's
+//! scheme, with one API over both.
+//!
+//! Reads go to a pool ([`on_pool!`]); writes go through [`Db::write`], which
+//! on SQLite hands them to the single writer task and on PostgreSQL runs them
+//! in a transaction. Store functions take a [`Tx`] and write their SQL once,
+//! expanded per backend by [`on_tx!`]; dialect branches exist only where the
+//! SQL differs.
+
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures::future::BoxFuture;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{ConnectOptions, PgConnection, PgPool, SqliteConnection, SqlitePool};
+
+use crate::error::StoreError;
+use crate::writer::Writer;
+
+/// Which engine a [`Db`] runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A connected database. Cheap to clone.
+#[derive(Clone)]
+pub enum Db {
+    Sqlite(Arc<SqliteDb>),
+    Postgres(Arc<PgDb>),
+}
+
+impl std::fmt::Debug for Db {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Db({:?})", self.backend())
+    }
+}
+
+/// SQLite: a pool of read-only connections and the single writer.
+pub struct SqliteDb {
+    pub(crate) readers: SqlitePool,
+    pub(crate) writer: Writer,
+    pub(crate) path: PathBuf,
+    pub(crate) options: SqliteConnectOptions,
+}
+
+/// PostgreSQL: one pool for reads and writes.
+pub struct PgDb {
+    pub(crate) pool: PgPool,
+    pub(crate) options: PgConnectOptions,
+}
+
+/// A write transaction in progress, on either engine.
+pub enum Tx<'c> {
+    Sqlite(&'c mut SqliteConnection),
+    Postgres(&'c mut PgConnection),
+}
+
+impl Tx<'_> {
+    pub fn backend(&self) -> Backend {
+        match self {
+            Tx::Sqlite(_) => Backend::Sqlite,
+            Tx::Postgres(_) => Backend::Postgres,
+        }
+    }
+}
+
+/// Runs `$body` with `$conn` bound to the transaction's concrete connection
+/// (`&mut SqliteConnection` or `&mut PgConnection`); the body is written
+/// once and compiled for both engines.
+#[macro_export]
+macro_rules! on_tx {
+    ($tx:expr, $conn:ident => $body:expr) => {
+        match $tx {
+            $crate::Tx::Sqlite(inner) => {
+                let $conn: &mut ::sqlx::SqliteConnection = &mut **inner;
+                $body
+            }
+            $crate::Tx::Postgres(inner) => {
+                let $conn: &mut ::sqlx::PgConnection = &mut **inner;
+                $body
+            }
+        }
+    };
+}
+
+/// Executes the statement `$query` (built with `$conn` in scope) in the
+/// transaction and returns the number of rows it affected.
+#[macro_export]
+macro_rules! exec {
+    ($tx:expr, $query:expr) => {
+        $crate::on_tx!($tx, conn => $query.execute(conn).await.map(|done| done.rows_affected()))
+    };
+}
+
+/// Runs `$body` with `$pool` bound to the read pool of the engine in use.
+#[macro_export]
+macro_rules! on_pool {
+    ($db:expr, $pool:ident => $body:expr) => {
+        match $db {
+            $crate::Db::Sqlite(inner) => {
+                let $pool = &inner.readers;
+                $body
+            }
+            $crate::Db::Postgres(inner) => {
+                let $pool = &inner.pool;
+                $body
+            }
+        }
+    };
+}
+
+/// Connection settings that are not part of the URL.
+#[derive(Debug, Clone)]
+pub struct ConnectSettings {
+    /// Largest number of pooled connections (readers on SQLite).
+    pub max_connections: u32,
+    /// How long to wait for a locked SQLite database or a pooled connection.
+    pub busy_timeout: Duration,
+}
+
+impl Default for ConnectSettings {
+    fn default() -> Self {
+        ConnectSettings { max_connections: 8, busy_timeout: Duration::from_secs(5) }
+    }
+}
+
+/// Why a database URL was refused.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum UrlError {
+    #[error("the URL must start with sqlite:// or postgres:// (got {0:?})")]
+    UnknownScheme(String),
+    #[error("the SQLite URL names no file")]
+    EmptyPath,
+}
+
+/// A database location parsed from a URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    /// `sqlite://relative/path.db` or `sqlite:///absolute/path.db`.
+    Sqlite(PathBuf),
+    /// `postgres://...` or `postgresql://...`, kept whole for the driver.
+    Postgres(String),
+}
+
+impl DatabaseUrl {
+    /// Parses a URL; the scheme is required so a typo never silently
+    /// creates an empty database somewhere else.
+    pub fn parse(url: &str) -> Result<Self, UrlError> {
+        if let Some(path) = url.strip_prefix("sqlite://") {
+            let path = path.split('?').next().unwrap_or_default();
+            if path.is_empty() {
+                return Err(UrlError::EmptyPath);
+            }
+            Ok(DatabaseUrl::Sqlite(PathBuf::from(path)))
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(DatabaseUrl::Postgres(url.to_owned()))
+        } else {
+            let scheme = url.split("://").next().unwrap_or(url);
+            Err(UrlError::UnknownScheme(scheme.to_owned()))
+        }
+    }
+}
+
+impl Db {
+    /// Connects, creating a SQLite file and its folder when missing, and
+    /// applies pending migrations.
+    pub async fn connect(url: &DatabaseUrl, settings: &ConnectSettings) -> Result<Db, StoreError> {
+        let db = match url {
+            DatabaseUrl::Sqlite(path) => Db::connect_sqlite(path, settings).await?,
+            DatabaseUrl::Postgres(url) => Db::connect_postgres(url, settings).await?,
+        };
+        crate::migrate::run(&db).await?;
+        Ok(db)
+    }
+
+    async fn connect_sqlite(path: &Path, settings: &ConnectSettings) -> Result<Db, StoreError> {
+        if let Some(folder) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(folder)
+                .map_err(|e| StoreError::Internal(format!("cannot create {}: {e}", folder.display())))?;
+        }
+        let options = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(settings.busy_timeout)
+            .pragma("temp_store", "memory")
+            .disable_statement_logging();
+        // The writer's connection creates the file and sets WAL before any reader opens it.
+        let writer_conn = options.clone().connect().await?;
+        let readers = SqlitePoolOptions::new()
+            .max_connections(settings.max_connections)
+            .acquire_timeout(settings.busy_timeout)
+            .connect_with(options.clone().pragma("query_only", "ON"))
+            .await?;
+        let writer = Writer::start(writer_conn);
+        Ok(Db::Sqlite(Arc::new(SqliteDb { readers, writer, path: path.to_owned(), options })))
+    }
+
+    async fn connect_postgres(url: &str, settings: &ConnectSettings) -> Result<Db, StoreError> {
+        let options = PgConnectOptions::from_str(url)?.disable_statement_logging();
+        let pool = PgPoolOptions::new()
+            .max_connections(settings.max_connections)
+            .acquire_timeout(settings.busy_timeout)
+            .connect_with(options.clone())
+            .await?;
+        Ok(Db::Postgres(Arc::new(PgDb { pool, options })))
+    }
+
+    /// The engine in use.
+    pub fn backend(&self) -> Backend {
+        match self {
+            Db::Sqlite(_) => Backend::Sqlite,
+            Db::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// Runs `work` in one write transaction; it commits when `work` returns
+    /// `Ok` and rolls back otherwise. The result is returned only once durable.
+    pub async fn write<T, F>(&self, work: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: for<'t, 'c> FnOnce(&'t mut Tx<'c>) -> BoxFuture<'t, Result<T, StoreError>> + Send + 'static,
+    {
+        match self {
+            Db::Sqlite(db) => db.writer.run(work).await,
+            Db::Postgres(db) => {
+                let mut conn = db.pool.begin().await?;
+                let outcome = {
+                    let mut tx = Tx::Postgres(&mut conn);
+                    work(&mut tx).await
+                };
+                match outcome {
+                    Ok(value) => {
+                        conn.commit().await?;
+                        Ok(value)
+                    }
+                    Err(e) => Err(e),
+                }
+            }
+        }
+    }
+
+    /// Answers whether the database responds, for `/readyz`.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        on_pool!(self, pool => sqlx::query("SELECT 1").execute(pool).await.map(|_| ()))?;
+        Ok(())
+    }
+
+    /// Closes every connection; the SQLite writer finishes what is queued.
+    pub async fn close(&self) {
+        match self {
+            Db::Sqlite(db) => db.readers.close().await,
+            Db::Postgres(db) => db.pool.close().await,
+        }
+    }
+
+    /// A fresh connection outside the pools, for maintenance (migrations, backup).
+    pub(crate) async fn maintenance_connection(&self) -> Result<MaintenanceConnection, StoreError> {
+        Ok(match self {
+            Db::Sqlite(db) => MaintenanceConnection::Sqlite(db.options.clone().connect().await?),
+            Db::Postgres(db) => MaintenanceConnection::Postgres(db.options.clone().connect().await?),
+        })
+    }
+}
+
+pub(crate) enum MaintenanceConnection {
+    Sqlite(SqliteConnection),
+    Postgres(PgConnection),
+}

@@ -1,0 +1,19 @@
+//! Jembatan's storage layer: one schema and one API over SQLite (embedded,
+//! the default) and PostgreSQL (a province on several machines).
+//!
+//! [`Db`] is the handle; each capability has a module of functions taking it
+//! (reads) or a [`Tx`] (writes inside [`Db::write`]). Handlers above this
+//! crate never see sqlx types.
+
+pub mod changes;
+mod db;
+mod error;
+pub mod jobs;
+pub mod migrate;
+pub mod regions;
+mod writer;
+
+pub use db::{Backend, ConnectSettings, DatabaseUrl, Db, Tx, UrlError};
+pub use error::{StoreError, StoreResult};
+#[cfg(feature = "testing")]
+pub mod testing;
