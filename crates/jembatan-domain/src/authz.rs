@@ -81,6 +81,11 @@ pub enum Action {
     ManageKimMembers,
     /// See a KIM's non-public details (members' contacts, SK documents).
     ViewKimPrivate,
+    /// Change a KIM's lifecycle status (dibentuk, terdaftar, aktif, vakum).
+    /// Kept apart from editing so a KIM's own managers cannot register it.
+    SetKimStatus,
+    /// List the roles granted within a region (the admin's grants page).
+    ViewGrants,
 }
 
 /// What the action is aimed at.
@@ -132,7 +137,10 @@ pub fn can(actor: &Actor, action: Action, resource: &Resource<'_>) -> bool {
                 || (org.kind == OrgKind::Agency && actor.holds_for_org(Role::AgencyOfficer, org.id))
         }
         (Action::RegisterKim, Resource::Region(village)) => actor.administers(village),
-        (Action::VerifyKim, Resource::Organisation(org)) => org.kind == OrgKind::Kim && actor.administers(&org.region),
+        (Action::VerifyKim | Action::SetKimStatus, Resource::Organisation(org)) => {
+            org.kind == OrgKind::Kim && actor.administers(&org.region)
+        }
+        (Action::ViewGrants, Resource::Region(region)) => actor.administers(region),
         (Action::ManageKimMembers | Action::ViewKimPrivate, Resource::Organisation(org)) => {
             org.kind == OrgKind::Kim
                 && (actor.administers(&org.region) || actor.holds_for_org(Role::KimManager, org.id))
@@ -315,6 +323,20 @@ mod tests {
         assert!(!can(&manager, Action::ResetMemberPassword, &Resource::User(&stranger)));
         let own = UserTarget { id: manager.user.unwrap(), grants: vec![], kim_memberships: vec![kim] };
         assert!(!can(&manager, Action::ResetMemberPassword, &Resource::User(&own)));
+    }
+
+    #[test]
+    fn only_the_regency_sets_a_kim_status_and_lists_grants() {
+        let kim = org(OrgKind::Kim, "35.23.01.2001");
+        let manager = actor(vec![(Role::KimManager, Scope::Organisation(kim.clone()))]);
+        let tuban = actor(vec![(Role::RegencyOfficer, region("35.23"))]);
+        let malang = actor(vec![(Role::RegencyOfficer, region("35.07"))]);
+        assert!(can(&tuban, Action::SetKimStatus, &Resource::Organisation(&kim)));
+        assert!(!can(&malang, Action::SetKimStatus, &Resource::Organisation(&kim)));
+        assert!(!can(&manager, Action::SetKimStatus, &Resource::Organisation(&kim)));
+        assert!(can(&tuban, Action::ViewGrants, &Resource::Region(&code("35.23"))));
+        assert!(!can(&tuban, Action::ViewGrants, &Resource::Region(&code("35"))));
+        assert!(!can(&manager, Action::ViewGrants, &Resource::Region(&code("35.23.01.2001"))));
     }
 
     #[test]

@@ -24,6 +24,15 @@ pub enum ValidationCode {
     Duplicate,
     ConsentRequired,
     OutOfScope,
+    /// A region code of the right shape but the wrong level (e.g. a KIM
+    /// placed in a regency instead of a village).
+    WrongRegionLevel,
+    /// An end date (an SK's expiry) that is not after its start.
+    EndBeforeStart,
+    /// A one-time link or token is past its expiry (or was replaced by a newer one).
+    ExpiredToken,
+    /// A one-time link or token was already used.
+    UsedToken,
 }
 
 impl ValidationCode {
@@ -46,6 +55,10 @@ impl ValidationCode {
             ValidationCode::Duplicate => "duplicate",
             ValidationCode::ConsentRequired => "consent_required",
             ValidationCode::OutOfScope => "out_of_scope",
+            ValidationCode::WrongRegionLevel => "wrong_region_level",
+            ValidationCode::EndBeforeStart => "end_before_start",
+            ValidationCode::ExpiredToken => "expired_token",
+            ValidationCode::UsedToken => "used_token",
         }
     }
 
@@ -67,6 +80,10 @@ impl ValidationCode {
         ValidationCode::Duplicate,
         ValidationCode::ConsentRequired,
         ValidationCode::OutOfScope,
+        ValidationCode::WrongRegionLevel,
+        ValidationCode::EndBeforeStart,
+        ValidationCode::ExpiredToken,
+        ValidationCode::UsedToken,
     ];
 }
 
