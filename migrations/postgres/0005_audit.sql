@@ -15,6 +15,7 @@ CREATE TABLE audit_log (
 );
 CREATE INDEX audit_log_scope ON audit_log (scope_region, at);
 CREATE INDEX audit_log_actor ON audit_log (actor_id);
+CREATE INDEX audit_log_target ON audit_log (target_kind, target_id);
 
 CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -39,3 +40,4 @@ CREATE TABLE notifications (
     read_at BIGINT
 );
 CREATE INDEX notifications_user ON notifications (user_id, created_at);
+CREATE INDEX notifications_unread ON notifications (user_id) WHERE read_at IS NULL;

@@ -3,8 +3,8 @@
 CREATE TABLE organisations (
     id TEXT PRIMARY KEY,
     kind TEXT NOT NULL CHECK (kind IN ('diskominfo', 'agency', 'kim', 'body')),
-    -- for kind = 'body': village_office, district_office, bumd, vertical_agency, state_company
-    body_kind TEXT,
+    -- set exactly for kind = 'body'
+    body_kind TEXT CHECK (body_kind IN ('village_office', 'district_office', 'bumd', 'vertical_agency', 'state_company')),
     name TEXT NOT NULL,
     -- the province or regency an office or agency serves; the village a KIM serves
     region_code TEXT NOT NULL REFERENCES regions (code),
@@ -20,7 +20,8 @@ CREATE TABLE organisations (
     created_at BIGINT NOT NULL,
     updated_at BIGINT NOT NULL,
     -- optimistic concurrency: bumped on every update
-    version BIGINT NOT NULL DEFAULT 1
+    version BIGINT NOT NULL DEFAULT 1,
+    CHECK ((kind = 'body') = (body_kind IS NOT NULL))
 );
 CREATE INDEX organisations_region ON organisations (region_code);
 CREATE INDEX organisations_regency ON organisations (regency_code, kind, name);
@@ -62,12 +63,19 @@ CREATE TABLE kim_members (
 );
 CREATE INDEX kim_members_kim ON kim_members (kim_id);
 CREATE INDEX kim_members_user ON kim_members (user_id);
+-- One ketua, one sekretaris and one bendahara at a time; seksi and anggota are many.
+CREATE UNIQUE INDEX kim_members_single_post ON kim_members (kim_id, position)
+    WHERE removed_at IS NULL AND position IN ('ketua', 'sekretaris', 'bendahara');
+-- An account is on a KIM's roster at most once.
+CREATE UNIQUE INDEX kim_members_account ON kim_members (kim_id, user_id)
+    WHERE removed_at IS NULL AND user_id IS NOT NULL;
 
 -- A role held by an account within a region or an organisation.
 CREATE TABLE role_grants (
     id TEXT PRIMARY KEY,
     user_id TEXT NOT NULL REFERENCES users (id),
-    role TEXT NOT NULL,
+    role TEXT NOT NULL CHECK (role IN ('province_admin', 'regency_officer', 'agency_officer', 'kim_manager',
+                                       'kim_contributor', 'fact_checker')),
     scope_region TEXT REFERENCES regions (code),
     scope_org TEXT REFERENCES organisations (id),
     granted_by TEXT REFERENCES users (id),
@@ -80,3 +88,4 @@ CREATE UNIQUE INDEX role_grants_active ON role_grants (user_id, role, COALESCE(s
     WHERE revoked_at IS NULL;
 CREATE INDEX role_grants_user ON role_grants (user_id);
 CREATE INDEX role_grants_org ON role_grants (scope_org);
+CREATE INDEX role_grants_region ON role_grants (scope_region, role);

@@ -44,7 +44,6 @@ impl std::fmt::Debug for Db {
 pub struct SqliteDb {
     pub(crate) readers: SqlitePool,
     pub(crate) writer: Writer,
-    pub(crate) path: PathBuf,
     pub(crate) options: SqliteConnectOptions,
 }
 
@@ -200,7 +199,7 @@ impl Db {
             .connect_with(options.clone().pragma("query_only", "ON"))
             .await?;
         let writer = Writer::start(writer_conn);
-        Ok(Db::Sqlite(Arc::new(SqliteDb { readers, writer, path: path.to_owned(), options })))
+        Ok(Db::Sqlite(Arc::new(SqliteDb { readers, writer, options })))
     }
 
     async fn connect_postgres(url: &str, settings: &ConnectSettings) -> Result<Db, StoreError> {

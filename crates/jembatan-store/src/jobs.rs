@@ -116,19 +116,23 @@ pub async fn claim(db: &Db, limit: i64, lease_secs: i64) -> StoreResult<Vec<Clai
                               ORDER BY run_at, id LIMIT $3 {lock}) \
                  RETURNING id, kind, payload, attempts, max_attempts"
             );
-            let jobs = on_tx!(tx, conn => sqlx::query_as::<_, ClaimedJob>(&sql)
+            let mut jobs = on_tx!(tx, conn => sqlx::query_as::<_, ClaimedJob>(&sql)
                 .bind(lease_until)
                 .bind(now)
                 .bind(limit)
                 .fetch_all(conn)
                 .await)?;
+            // RETURNING has no order; hand jobs out oldest first (UUIDv7 ids sort by creation).
+            jobs.sort_by(|a, b| a.id.cmp(&b.id));
             Ok(jobs)
         })
     })
     .await
 }
 
-/// Marks a claimed job done.
+/// Marks a claimed job done and blanks its payload: payloads may carry
+/// secrets meant for one delivery (a password reset token), which must not
+/// outlive it in the database or its backups.
 pub async fn complete(db: &Db, id: &str) -> StoreResult<()> {
     let id = id.to_owned();
     let now = Timestamp::now().millis();
@@ -136,7 +140,7 @@ pub async fn complete(db: &Db, id: &str) -> StoreResult<()> {
         Box::pin(async move {
             exec!(
                 tx,
-                sqlx::query("UPDATE jobs SET status = 'done', finished_at = $1, lease_until = NULL WHERE id = $2")
+                sqlx::query("UPDATE jobs SET status = 'done', payload = '{}', finished_at = $1, lease_until = NULL WHERE id = $2",)
                     .bind(now)
                     .bind(&id)
             )?;
@@ -147,7 +151,8 @@ pub async fn complete(db: &Db, id: &str) -> StoreResult<()> {
 }
 
 /// Records a failed attempt: retried later with backoff, or given up after
-/// the last attempt. The error text must hold no personal data.
+/// the last attempt (its payload then blanked, as on completion: it may
+/// hold a one-time token). The error text must hold no personal data.
 pub async fn fail(db: &Db, job: &ClaimedJob, error: &str) -> StoreResult<()> {
     let id = job.id.clone();
     let error: String = error.chars().take(1000).collect();
@@ -157,7 +162,8 @@ pub async fn fail(db: &Db, job: &ClaimedJob, error: &str) -> StoreResult<()> {
     db.write(move |tx| {
         Box::pin(async move {
             let sql = if give_up {
-                "UPDATE jobs SET status = 'failed', last_error = $1, finished_at = $2, lease_until = NULL WHERE id = $3"
+                "UPDATE jobs SET status = 'failed', last_error = $1, finished_at = $2, lease_until = NULL, payload = '{}' \
+                 WHERE id = $3"
             } else {
                 "UPDATE jobs SET last_error = $1, run_at = $2, lease_until = NULL WHERE id = $3"
             };

@@ -5,11 +5,18 @@
 //! (reads) or a [`Tx`] (writes inside [`Db::write`]). Handlers above this
 //! crate never see sqlx types.
 
+pub mod accounts;
+pub mod audit;
+pub mod backup;
 pub mod changes;
 mod db;
 mod error;
+pub mod grants;
 pub mod jobs;
+pub mod kims;
 pub mod migrate;
+pub mod notifications;
+pub mod organisations;
 pub mod regions;
 mod writer;
 
