@@ -1,0 +1,103 @@
+//! Public region pages: the province, each regency/city, district and
+//! village, with breadcrumbs and the regions below.
+
+use askama::Template;
+use axum::extract::Path;
+use axum::response::Response;
+use jembatan_domain::authz::{Action, Resource};
+use jembatan_domain::{RegionCode, RegionLevel};
+use jembatan_store::regions::{self, RegionRow};
+
+use crate::auth::Viewer;
+use crate::error::AppError;
+use crate::layout::{Ctx, Page, public_html};
+
+/// A region as a page shows it.
+pub struct RegionView {
+    pub code: String,
+    pub name: String,
+    pub href: String,
+}
+
+impl RegionView {
+    pub fn new(ctx: &Ctx, row: &RegionRow) -> RegionView {
+        RegionView { code: row.code.clone(), name: row.name.clone(), href: ctx.t.href(&region_path(&row.code)) }
+    }
+}
+
+/// The site path of a region's page.
+pub fn region_path(code: &str) -> String {
+    format!("/wilayah/{code}")
+}
+
+/// The catalog key naming a level, e.g. "Kecamatan".
+pub fn level_key(level: RegionLevel) -> &'static str {
+    match level {
+        RegionLevel::Province => "region-level-province",
+        RegionLevel::Regency => "region-level-regency",
+        RegionLevel::District => "region-level-district",
+        RegionLevel::Village => "region-level-village",
+    }
+}
+
+/// The catalog key counting a level's regions, e.g. "{ $count } kecamatan".
+fn children_count_key(level: RegionLevel) -> &'static str {
+    match level {
+        RegionLevel::Province => "region-children-regencies",
+        RegionLevel::Regency => "region-children-districts",
+        RegionLevel::District => "region-children-villages",
+        RegionLevel::Village => "region-children-none",
+    }
+}
+
+#[derive(Template)]
+#[template(path = "regions/region.html")]
+struct RegionPage {
+    page: Page,
+    region: RegionView,
+    level_label: String,
+    breadcrumbs: Vec<RegionView>,
+    children_heading: String,
+    children: Vec<RegionView>,
+}
+
+/// Parses a region code from a URL: malformed is 400, as the issue asks.
+pub fn parse_code(raw: &str) -> Result<RegionCode, AppError> {
+    RegionCode::parse(raw).map_err(AppError::field)
+}
+
+/// `GET /`: the deployment's province.
+pub async fn show_home(ctx: Ctx, viewer: Viewer) -> Result<Response, AppError> {
+    let code = ctx.state.config.default_province.clone();
+    render_region(ctx, viewer, code).await
+}
+
+/// `GET /wilayah/{code}`.
+pub async fn show_region(ctx: Ctx, viewer: Viewer, Path(code): Path<String>) -> Result<Response, AppError> {
+    let code = parse_code(&code)?;
+    render_region(ctx, viewer, code).await
+}
+
+async fn render_region(ctx: Ctx, viewer: Viewer, code: RegionCode) -> Result<Response, AppError> {
+    viewer.authorize(Action::ViewPublic, &Resource::Region(&code))?;
+    let db = &ctx.state.db;
+    let lineage = regions::lineage(db, &code).await?;
+    let Some(row) = lineage.last().filter(|r| r.code == code.as_str()) else {
+        return Err(AppError::NotFound);
+    };
+    let children = regions::children(db, &code).await?;
+    let level = code.level();
+    let region = RegionView::new(&ctx, row);
+    let level_label = ctx.t.get(level_key(level));
+    let title = row.name.clone();
+    let description = ctx.t.args("region-description", &[("name", &row.name), ("level", &level_label)]);
+    let template = RegionPage {
+        page: ctx.page(title).with_description(description),
+        breadcrumbs: lineage[..lineage.len() - 1].iter().map(|r| RegionView::new(&ctx, r)).collect(),
+        children_heading: ctx.t.num(children_count_key(level), "count", children.len() as i64),
+        children: children.iter().map(|r| RegionView::new(&ctx, r)).collect(),
+        region,
+        level_label,
+    };
+    Ok(public_html(template.render()?))
+}

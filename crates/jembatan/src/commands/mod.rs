@@ -1,0 +1,3 @@
+//! Commands other than serving: each a small entry point called by `main`.
+
+pub mod user;

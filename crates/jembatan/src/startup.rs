@@ -1,0 +1,144 @@
+//! Building and running the application: connect and migrate, load
+//! regions, bind the listener, start background work, serve.
+//!
+//! Tests call [`Application::build`] with port 0 and read [`Application::port`].
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use jembatan_delivery::{Mailer, Worker, WorkerConfig};
+use jembatan_store::{ConnectSettings, Db, regions};
+use jembatan_web::i18n::Catalog;
+use jembatan_web::mail::CatalogMailText;
+use jembatan_web::{AppState, LoginPolicy, OfficeNames, WebConfig};
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+
+use crate::config::Config;
+
+/// Connects to the configured database (creating and migrating it) and
+/// makes sure the embedded regions are loaded.
+pub async fn open_database(config: &Config) -> anyhow::Result<Db> {
+    let settings = ConnectSettings { max_connections: config.db_max_connections, ..ConnectSettings::default() };
+    let db = Db::connect(&config.database_url, &settings).await?;
+    let started = Instant::now();
+    if let Some(report) = regions::ensure_loaded(&db).await? {
+        tracing::info!(
+            inserted = report.inserted,
+            updated = report.updated,
+            millis = started.elapsed().as_millis() as u64,
+            version = regions::DATA_VERSION,
+            "regions loaded"
+        );
+    }
+    Ok(db)
+}
+
+/// The web settings derived from the configuration.
+pub fn web_config(config: &Config) -> WebConfig {
+    WebConfig {
+        public_url: config.public_url.clone(),
+        default_province: config.default_province.clone(),
+        offices: OfficeNames {
+            province_office: config.province_office.clone(),
+            regency_office: config.regency_office.clone(),
+        },
+        trusted_proxies: config.trusted_proxies.clone(),
+        login: LoginPolicy {
+            max_failures_per_account: config.login_max_failures,
+            account_lock_seconds: config.login_lock_seconds,
+            attempts_per_ip_per_minute: config.login_attempts_per_ip_per_minute,
+        },
+        session_ttl_secs: config.session_days * 86_400,
+        reset_ttl_secs: 3600,
+        privacy_contact: config.privacy_contact.clone(),
+        timezone: config.timezone,
+        max_body_bytes: config.max_body_bytes,
+    }
+}
+
+/// The job worker with every handler; e-mail goes through SMTP when configured.
+fn build_worker(config: &Config, db: Db, catalog: Arc<Catalog>) -> anyhow::Result<Worker> {
+    let mailer = match &config.smtp_url {
+        Some(url) => Some(Mailer::new(url, &config.mail_from).map_err(|e| anyhow::anyhow!("smtp_url: {e}"))?),
+        None => {
+            tracing::warn!("no smtp_url configured: e-mails wait in the job queue");
+            None
+        }
+    };
+    let public_url = config.public_url.as_str().trim_end_matches('/').to_owned();
+    Ok(Worker::new(db, mailer, Arc::new(CatalogMailText(catalog)), WorkerConfig::new(public_url)))
+}
+
+/// A built application, listening but not yet serving.
+pub struct Application {
+    listener: TcpListener,
+    state: AppState,
+    /// Runs the job queue; `None` once taken by a test that drains it itself.
+    worker: Option<Worker>,
+}
+
+impl Application {
+    /// Opens the database and binds the configured address (port 0 picks a free port).
+    pub async fn build(config: &Config) -> anyhow::Result<Application> {
+        let db = open_database(config).await?;
+        Application::build_with(config, db).await
+    }
+
+    /// Like [`Application::build`] on an already open database.
+    pub async fn build_with(config: &Config, db: Db) -> anyhow::Result<Application> {
+        let catalog = Arc::new(Catalog::load()?);
+        let worker = build_worker(config, db.clone(), catalog.clone())?;
+        let state = AppState::new(db, web_config(config), catalog, worker.notifier());
+        let listener = TcpListener::bind(config.bind).await?;
+        Ok(Application { listener, state, worker: Some(worker) })
+    }
+
+    /// Takes the job worker out, so the caller runs it (tests drain the
+    /// queue with `Worker::run_until_idle` instead of waiting for it).
+    pub fn take_worker(&mut self) -> Option<Worker> {
+        self.worker.take()
+    }
+
+    /// The port the application listens on.
+    pub fn port(&self) -> u16 {
+        self.listener.local_addr().map(|a| a.port()).unwrap_or(0)
+    }
+
+    /// The shared state (tests reach the database through it).
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until `shutdown` is cancelled, then finishes requests in flight.
+    pub async fn run_until_stopped(self, shutdown: CancellationToken) -> anyhow::Result<()> {
+        let db = self.state.db.clone();
+        let worker = self.worker.map(|w| tokio::spawn(w.run(shutdown.clone())));
+        jembatan_web::serve(self.listener, self.state, shutdown).await?;
+        if let Some(worker) = worker {
+            let _ = worker.await;
+        }
+        db.close().await;
+        Ok(())
+    }
+}
+
+/// Cancels `token` on SIGTERM or Ctrl-C.
+pub fn cancel_on_signal(token: CancellationToken) {
+    tokio::spawn(async move {
+        let ctrl_c = tokio::signal::ctrl_c();
+        #[cfg(unix)]
+        {
+            let mut term =
+                tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).expect("SIGTERM handler");
+            tokio::select! {
+                _ = ctrl_c => {}
+                _ = term.recv() => {}
+            }
+        }
+        #[cfg(not(unix))]
+        let _ = ctrl_c.await;
+        tracing::info!("shutting down: finishing requests in flight");
+        token.cancel();
+    });
+}

@@ -1,0 +1,66 @@
+# Site-wide text: layout, navigation, errors.
+site-name = Jembatan
+site-description = Information portal of the Community Information Groups (KIM): village news, government information and citizens' aspirations.
+language-switch = Bahasa Indonesia
+nav-skip = Skip to content
+nav-label = Main menu
+nav-regions = Regions
+nav-kims = KIM
+nav-admin = Admin
+nav-account = Account
+nav-logout = Log out
+footer-privacy = Privacy policy
+footer-api = Open API
+footer-data = Data sources
+footer-office = Run by { $office }
+breadcrumbs-label = Breadcrumbs
+
+error-page-400 = Invalid request
+error-page-401 = Please log in first
+error-page-403 = Access denied
+error-page-404 = Page not found
+error-page-405 = Method not allowed
+error-page-408 = Request timed out
+error-page-409 = Conflicting change
+error-page-413 = Upload too large
+error-page-415 = Unsupported content type
+error-page-422 = Data could not be processed
+error-page-429 = Too many attempts
+error-page-500 = Server error
+error-page-502 = Service trouble
+error-page-503 = Service unavailable
+error-status = Error code { $status }
+error-home = Back to the home page
+
+error-bad_request = The request could not be understood. Please check what you entered.
+error-unauthorized = You need to log in to open this page.
+error-forbidden = You are not allowed to do this.
+error-not_found = The page or data you are looking for does not exist.
+error-method_not_allowed = This kind of request is not supported at this address.
+error-payload_too_large = The upload exceeds the allowed size.
+error-unsupported_media_type = This kind of content is not supported.
+error-too_many_requests = Too many attempts. Please wait a moment and try again.
+error-timeout = The request took too long. Please try again.
+error-internal = Something went wrong on the server. Please try again later.
+error-stale = Someone else changed this since you opened it. Reload the page and make your change again.
+error-invalid_limit = The result limit must be between 1 and 100.
+
+# Validation codes (jembatan_domain::ValidationCode)
+error-required = Required.
+error-too_long = Too long.
+error-too_short = Too short.
+error-malformed_region_code = Invalid region code. Valid examples: 35.23 or 35.23.01.2001.
+error-unknown_region = Unknown region code.
+error-invalid_email = Invalid e-mail address.
+error-invalid_phone = Invalid mobile number. Use an Indonesian mobile number, e.g. 0812 3456 7890.
+error-contact_required = Enter an e-mail address or a mobile number (one is enough).
+error-weak_password = Passwords need at least 10 characters. A few words together are easy to remember and hard to guess.
+error-password_mismatch = The password confirmation does not match.
+error-invalid_choice = Invalid choice.
+error-invalid_date = Invalid date. Use the format YYYY-MM-DD.
+error-invalid_url = Invalid web address.
+error-duplicate = This is already registered.
+error-consent_required = You need to accept the privacy policy to register.
+error-out_of_scope = Outside the area you are responsible for.
+error-wrong_region_level = This region is at the wrong level here (a KIM serves a village).
+error-end_before_start = The end date must be after the start date.

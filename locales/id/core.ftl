@@ -1,0 +1,66 @@
+# Site-wide text: layout, navigation, errors.
+site-name = Jembatan
+site-description = Portal informasi Komunitas Informasi Masyarakat (KIM): kabar desa, informasi pemerintah, dan aspirasi warga.
+language-switch = English
+nav-skip = Langsung ke isi
+nav-label = Menu utama
+nav-regions = Wilayah
+nav-kims = KIM
+nav-admin = Admin
+nav-account = Akun
+nav-logout = Keluar
+footer-privacy = Kebijakan privasi
+footer-api = API terbuka
+footer-data = Sumber data
+footer-office = Dikelola oleh { $office }
+breadcrumbs-label = Jejak halaman
+
+error-page-400 = Permintaan tidak valid
+error-page-401 = Silakan masuk dahulu
+error-page-403 = Akses ditolak
+error-page-404 = Halaman tidak ditemukan
+error-page-405 = Metode tidak diizinkan
+error-page-408 = Waktu permintaan habis
+error-page-409 = Terjadi bentrokan data
+error-page-413 = Kiriman terlalu besar
+error-page-415 = Jenis kiriman tidak didukung
+error-page-422 = Data tidak dapat diproses
+error-page-429 = Terlalu banyak percobaan
+error-page-500 = Terjadi kesalahan pada server
+error-page-502 = Layanan sedang bermasalah
+error-page-503 = Layanan sedang tidak tersedia
+error-status = Kode kesalahan { $status }
+error-home = Kembali ke beranda
+
+error-bad_request = Permintaan tidak dapat dipahami. Periksa kembali isian Anda.
+error-unauthorized = Anda perlu masuk untuk membuka halaman ini.
+error-forbidden = Anda tidak memiliki izin untuk tindakan ini.
+error-not_found = Halaman atau data yang Anda cari tidak ada.
+error-method_not_allowed = Cara permintaan ini tidak didukung di alamat tersebut.
+error-payload_too_large = Kiriman melebihi batas ukuran yang diizinkan.
+error-unsupported_media_type = Jenis kiriman ini tidak didukung.
+error-too_many_requests = Terlalu banyak percobaan. Tunggu sebentar lalu coba lagi.
+error-timeout = Permintaan terlalu lama diproses. Coba lagi.
+error-internal = Terjadi kesalahan pada server. Silakan coba lagi nanti.
+error-stale = Data ini sudah diubah orang lain sejak Anda membukanya. Muat ulang halaman, lalu ulangi perubahan Anda.
+error-invalid_limit = Batas jumlah hasil harus antara 1 dan 100.
+
+# Validation codes (jembatan_domain::ValidationCode)
+error-required = Wajib diisi.
+error-too_long = Isian terlalu panjang.
+error-too_short = Isian terlalu pendek.
+error-malformed_region_code = Kode wilayah tidak valid. Contoh yang benar: 35.23 atau 35.23.01.2001.
+error-unknown_region = Kode wilayah tidak dikenal.
+error-invalid_email = Alamat email tidak valid.
+error-invalid_phone = Nomor HP tidak valid. Gunakan nomor seluler Indonesia, misalnya 0812 3456 7890.
+error-contact_required = Isi alamat email atau nomor HP (salah satu cukup).
+error-weak_password = Kata sandi minimal 10 karakter. Gabungan beberapa kata mudah diingat dan sulit ditebak.
+error-password_mismatch = Konfirmasi kata sandi tidak sama.
+error-invalid_choice = Pilihan tidak valid.
+error-invalid_date = Tanggal tidak valid. Gunakan format TTTT-BB-HH.
+error-invalid_url = Alamat web tidak valid.
+error-duplicate = Data ini sudah terdaftar.
+error-consent_required = Anda perlu menyetujui kebijakan privasi untuk mendaftar.
+error-out_of_scope = Di luar wilayah kewenangan Anda.
+error-wrong_region_level = Tingkat wilayah tidak sesuai di sini (KIM berada di desa/kelurahan).
+error-end_before_start = Tanggal berakhir harus setelah tanggal mulai.
