@@ -6,7 +6,7 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query};
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use jembatan_domain::account::{RegistrationForm, check_new_password};
 use jembatan_domain::authz::{Action, Resource};
 use jembatan_domain::contact::{Email, LoginIdentifier};
@@ -19,42 +19,11 @@ use serde::Deserialize;
 use crate::auth::{ClientIp, CsrfForm, Viewer, expired_session_cookie, session_cookie};
 use crate::error::AppError;
 use crate::forms::{FormErrors, safe_next};
-use crate::layout::{Ctx, Page, PrivateNav, private_html};
+use crate::html::common::{format_time, private_page, redirect, render_private};
+use crate::layout::{Ctx, Page};
 
 /// The version of the privacy notice people consent to at registration.
 pub const PRIVACY_NOTICE_VERSION: &str = "2026-11";
-
-/// The private header for a logged-in person's pages.
-pub fn private_nav(viewer: &Viewer) -> Option<PrivateNav> {
-    viewer.user.as_ref().map(|u| PrivateNav {
-        user_name: u.name.clone(),
-        show_admin: viewer.can(Action::OpenAdmin, &Resource::Platform),
-        csrf: u.csrf.clone(),
-    })
-}
-
-/// A page for a logged-in person: private header, never cached.
-pub fn private_page(ctx: &Ctx, viewer: &Viewer, title: String) -> Page {
-    let mut page = ctx.page(title);
-    page.private = private_nav(viewer);
-    page
-}
-
-/// A date and time for people, in the deployment's time zone.
-pub fn format_time(ctx: &Ctx, at: Timestamp) -> String {
-    at.to_utc().with_timezone(&ctx.state.config.timezone).format("%d-%m-%Y %H:%M %Z").to_string()
-}
-
-fn render(template: impl Template, status: StatusCode) -> Result<Response, AppError> {
-    let mut response = private_html(template.render()?);
-    *response.status_mut() = status;
-    Ok(response)
-}
-
-/// Redirects to `path` in the request's locale.
-fn redirect(ctx: &Ctx, path: &str) -> Response {
-    Redirect::to(&ctx.t.href(path)).into_response()
-}
 
 // ------------------------------------------------------------ registration
 
@@ -86,7 +55,7 @@ struct RegisterPage {
 pub async fn show_register(ctx: Ctx, viewer: Viewer) -> Result<Response, AppError> {
     viewer.authorize(Action::ViewPublic, &Resource::Platform)?;
     let page = ctx.page(ctx.t.get("register-title"));
-    render(RegisterPage { page, form: RegisterForm::default(), errors: FormErrors::default() }, StatusCode::OK)
+    render_private(RegisterPage { page, form: RegisterForm::default(), errors: FormErrors::default() }, StatusCode::OK)
 }
 
 /// `POST /daftar`: creates the account, records consent, logs in.
@@ -102,7 +71,7 @@ pub async fn register(ctx: Ctx, viewer: Viewer, Form(form): Form<RegisterForm>) 
     };
     let refuse = |errors: FormErrors, form: RegisterForm| {
         let page = ctx.page(ctx.t.get("register-title"));
-        render(RegisterPage { page, form, errors }, StatusCode::BAD_REQUEST)
+        render_private(RegisterPage { page, form, errors }, StatusCode::BAD_REQUEST)
     };
     let account = match registration.validate() {
         Ok(account) => account,
@@ -160,7 +129,7 @@ pub async fn show_login(ctx: Ctx, viewer: Viewer, Query(query): Query<LoginQuery
     viewer.authorize(Action::ViewPublic, &Resource::Platform)?;
     let next = safe_next(query.next.as_deref()).unwrap_or_default();
     let page = ctx.page(ctx.t.get("login-title"));
-    render(LoginPage { page, identifier: String::new(), next, errors: FormErrors::default() }, StatusCode::OK)
+    render_private(LoginPage { page, identifier: String::new(), next, errors: FormErrors::default() }, StatusCode::OK)
 }
 
 /// `POST /masuk`: throttled per IP (in this process) and per account (in
@@ -177,7 +146,7 @@ pub async fn log_in_with_password(
     let refuse = |status: StatusCode, errors: FormErrors| {
         let page = ctx.page(ctx.t.get("login-title"));
         let template = LoginPage { page, identifier: form.identifier.clone(), next: next.clone(), errors };
-        render(template, status)
+        render_private(template, status)
     };
     if let Err(wait) = ctx.state.login_limiter.check(ip) {
         let seconds = wait.as_secs().max(1).to_string();
@@ -315,7 +284,7 @@ pub async fn show_account(ctx: Ctx, viewer: Viewer, Query(query): Query<AccountQ
         in_person_reset,
         flash,
     };
-    render(template, StatusCode::OK)
+    render_private(template, StatusCode::OK)
 }
 
 /// The name of a role's scope: a region's or an organisation's.
@@ -388,7 +357,7 @@ pub async fn show_password_change(ctx: Ctx, viewer: Viewer) -> Result<Response, 
     viewer.authorize(Action::UseOwnAccount, &Resource::Platform)?;
     let csrf = viewer.require_user()?.csrf.clone();
     let page = private_page(&ctx, &viewer, ctx.t.get("password-change-title"));
-    render(PasswordChangePage { page, csrf, errors: FormErrors::default() }, StatusCode::OK)
+    render_private(PasswordChangePage { page, csrf, errors: FormErrors::default() }, StatusCode::OK)
 }
 
 /// New password and its confirmation, checked alike everywhere.
@@ -425,7 +394,7 @@ pub async fn change_password(
     let user = viewer.require_user()?.clone();
     let refuse = |errors: FormErrors| {
         let page = private_page(&ctx, &viewer, ctx.t.get("password-change-title"));
-        render(PasswordChangePage { page, csrf: user.csrf.clone(), errors }, StatusCode::BAD_REQUEST)
+        render_private(PasswordChangePage { page, csrf: user.csrf.clone(), errors }, StatusCode::BAD_REQUEST)
     };
     let mut errors = FormErrors::from_fields(&ctx.t, &check_new_password_pair(&form.password, &form.password_confirm));
     if !verify_own_password(&ctx, &viewer, &form.current_password).await? {
@@ -458,7 +427,10 @@ struct ForgotPage {
 pub async fn show_forgot(ctx: Ctx, viewer: Viewer) -> Result<Response, AppError> {
     viewer.authorize(Action::ViewPublic, &Resource::Platform)?;
     let page = ctx.page(ctx.t.get("forgot-title"));
-    render(ForgotPage { page, email: String::new(), sent: false, errors: FormErrors::default() }, StatusCode::OK)
+    render_private(
+        ForgotPage { page, email: String::new(), sent: false, errors: FormErrors::default() },
+        StatusCode::OK,
+    )
 }
 
 /// `POST /lupa-sandi`: e-mails a one-time link (through the job queue). The
@@ -474,7 +446,7 @@ pub async fn request_reset(
     if let Err(wait) = ctx.state.login_limiter.check(ip) {
         let errors =
             FormErrors::general(ctx.t.arg("login-throttled-ip", "seconds", &wait.as_secs().max(1).to_string()));
-        return render(
+        return render_private(
             ForgotPage { page: page(), email: form.email, sent: false, errors },
             StatusCode::TOO_MANY_REQUESTS,
         );
@@ -483,7 +455,7 @@ pub async fn request_reset(
         Ok(email) => email,
         Err(e) => {
             let errors = FormErrors::from_fields(&ctx.t, &[e]);
-            return render(
+            return render_private(
                 ForgotPage { page: page(), email: form.email, sent: false, errors },
                 StatusCode::BAD_REQUEST,
             );
@@ -494,7 +466,10 @@ pub async fn request_reset(
         accounts::create_password_reset(&ctx.state.db, account.user.id, ctx.t.lang(), ttl).await?;
         ctx.state.jobs_waiting.notify_one();
     }
-    render(ForgotPage { page: page(), email: String::new(), sent: true, errors: FormErrors::default() }, StatusCode::OK)
+    render_private(
+        ForgotPage { page: page(), email: String::new(), sent: true, errors: FormErrors::default() },
+        StatusCode::OK,
+    )
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -543,7 +518,7 @@ pub async fn show_reset(ctx: Ctx, viewer: Viewer, Query(query): Query<ResetQuery
         Ok(_) => (true, FormErrors::default(), StatusCode::OK),
         Err(e) => (false, token_problem(&ctx, e)?, StatusCode::BAD_REQUEST),
     };
-    let mut response = render(ResetPage { page, token: query.token, token_ok, errors }, status)?;
+    let mut response = render_private(ResetPage { page, token: query.token, token_ok, errors }, status)?;
     response.headers_mut().insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
     Ok(response)
 }
@@ -556,7 +531,10 @@ pub async fn reset_password(ctx: Ctx, viewer: Viewer, Form(form): Form<ResetForm
     let problems = check_new_password_pair(&form.password, &form.password_confirm);
     if !problems.is_empty() {
         let errors = FormErrors::from_fields(&ctx.t, &problems);
-        return render(ResetPage { page: page(), token: form.token, token_ok: true, errors }, StatusCode::BAD_REQUEST);
+        return render_private(
+            ResetPage { page: page(), token: form.token, token_ok: true, errors },
+            StatusCode::BAD_REQUEST,
+        );
     }
     match accounts::consume_password_reset(&ctx.state.db, &form.token, &form.password).await {
         Ok(_) => {
@@ -566,11 +544,14 @@ pub async fn reset_password(ctx: Ctx, viewer: Viewer, Form(form): Form<ResetForm
                 link: "/masuk".to_owned(),
                 link_label: ctx.t.get("login-title"),
             };
-            render(template, StatusCode::OK)
+            render_private(template, StatusCode::OK)
         }
         Err(e) => {
             let errors = token_problem(&ctx, e)?;
-            render(ResetPage { page: page(), token: String::new(), token_ok: false, errors }, StatusCode::BAD_REQUEST)
+            render_private(
+                ResetPage { page: page(), token: String::new(), token_ok: false, errors },
+                StatusCode::BAD_REQUEST,
+            )
         }
     }
 }
@@ -646,7 +627,7 @@ async fn tokens_page(
         scope: if form.scope.is_empty() { "read".into() } else { form.scope },
         errors,
     };
-    render(template, status)
+    render_private(template, status)
 }
 
 /// `GET /akun/token`.
@@ -725,7 +706,7 @@ pub async fn show_delete(ctx: Ctx, viewer: Viewer) -> Result<Response, AppError>
     viewer.authorize(Action::UseOwnAccount, &Resource::Platform)?;
     let csrf = viewer.require_user()?.csrf.clone();
     let page = private_page(&ctx, &viewer, ctx.t.get("delete-title"));
-    render(DeletePage { page, csrf, errors: FormErrors::default() }, StatusCode::OK)
+    render_private(DeletePage { page, csrf, errors: FormErrors::default() }, StatusCode::OK)
 }
 
 /// `POST /akun/hapus`: erases the account's personal data (confirmed with
@@ -737,7 +718,7 @@ pub async fn delete_account(ctx: Ctx, CsrfForm { viewer, form }: CsrfForm<Delete
         let mut errors = FormErrors::default();
         errors.add("password", ctx.t.get("password-current-wrong"));
         let page = private_page(&ctx, &viewer, ctx.t.get("delete-title"));
-        return render(DeletePage { page, csrf: user.csrf, errors }, StatusCode::BAD_REQUEST);
+        return render_private(DeletePage { page, csrf: user.csrf, errors }, StatusCode::BAD_REQUEST);
     }
     accounts::delete_account(&ctx.state.db, user.id).await?;
     let template = DonePage {
@@ -746,7 +727,7 @@ pub async fn delete_account(ctx: Ctx, CsrfForm { viewer, form }: CsrfForm<Delete
         link: "/".to_owned(),
         link_label: ctx.t.get("error-home"),
     };
-    let mut response = render(template, StatusCode::OK)?;
+    let mut response = render_private(template, StatusCode::OK)?;
     response.headers_mut().append(header::SET_COOKIE, expired_session_cookie(&ctx.state));
     Ok(response)
 }

@@ -6,6 +6,7 @@ use axum::routing::{get, post};
 use crate::state::AppState;
 
 pub mod accounts;
+pub mod common;
 pub mod pages;
 pub mod regions;
 

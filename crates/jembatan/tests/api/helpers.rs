@@ -245,3 +245,28 @@ pub fn hidden_value(html: &str, name: &str) -> Option<String> {
     let start = html.find(&marker)? + marker.len();
     Some(html[start..].split('"').next()?.to_owned())
 }
+
+impl TestApp {
+    /// The id of the account registered with `email`.
+    pub async fn user_id(&self, email: &str) -> jembatan_domain::UserId {
+        let identifier = jembatan_domain::contact::LoginIdentifier::parse("email", email).expect("an e-mail");
+        jembatan_store::accounts::find_for_login(&self.db, &identifier)
+            .await
+            .expect("lookup")
+            .expect("registered")
+            .user
+            .id
+    }
+
+    /// Grants `role` (stable name) in `scope` (region code or organisation
+    /// id) to the account registered with `email`, as the CLI would.
+    pub async fn grant(&self, email: &str, role: &str, scope: &str) {
+        let user = self.user_id(email).await;
+        let role = jembatan_domain::role::Role::parse(role).expect("a role");
+        let scope = jembatan_store::grants::parse_scope(&self.db, scope).await.expect("a scope");
+        self.db
+            .write(move |tx| Box::pin(async move { jembatan_store::grants::grant(tx, user, role, &scope, None).await }))
+            .await
+            .expect("grant");
+    }
+}
