@@ -86,6 +86,23 @@ pub enum Action {
     SetKimStatus,
     /// List the roles granted within a region (the admin's grants page).
     ViewGrants,
+    /// Open one section of the administration area; what the section lists
+    /// is narrowed to the actor's scope, and each thing in it is checked
+    /// with its own action.
+    OpenAdminSection(AdminSection),
+}
+
+/// The sections of the administration area.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AdminSection {
+    /// KIMs: the regency's registry, a manager's own KIM.
+    Kims,
+    /// Offices, agencies and bodies without accounts.
+    Organisations,
+    /// Role grants.
+    Roles,
+    /// The audit log.
+    Audit,
 }
 
 /// What the action is aimed at.
@@ -141,6 +158,17 @@ pub fn can(actor: &Actor, action: Action, resource: &Resource<'_>) -> bool {
             org.kind == OrgKind::Kim && actor.administers(&org.region)
         }
         (Action::ViewGrants, Resource::Region(region)) => actor.administers(region),
+        (Action::OpenAdminSection(section), Resource::Platform) => {
+            let administers_somewhere = !administered_regions(actor).is_empty();
+            let manages_a_kim = actor.holds(Role::KimManager).any(|s| s.organisation().is_some());
+            let serves_an_agency = actor.holds(Role::AgencyOfficer).any(|s| s.organisation().is_some());
+            logged_in
+                && match section {
+                    AdminSection::Kims | AdminSection::Roles => administers_somewhere || manages_a_kim,
+                    AdminSection::Organisations => administers_somewhere || serves_an_agency,
+                    AdminSection::Audit => administers_somewhere,
+                }
+        }
         (Action::ManageKimMembers | Action::ViewKimPrivate, Resource::Organisation(org)) => {
             org.kind == OrgKind::Kim
                 && (actor.administers(&org.region) || actor.holds_for_org(Role::KimManager, org.id))
@@ -337,6 +365,32 @@ mod tests {
         assert!(can(&tuban, Action::ViewGrants, &Resource::Region(&code("35.23"))));
         assert!(!can(&tuban, Action::ViewGrants, &Resource::Region(&code("35"))));
         assert!(!can(&manager, Action::ViewGrants, &Resource::Region(&code("35.23.01.2001"))));
+    }
+
+    #[test]
+    fn admin_sections_open_to_those_with_work_there() {
+        let kim = org(OrgKind::Kim, "35.23.01.2001");
+        let agency = org(OrgKind::Agency, "35.23");
+        let section = |a: &Actor, s: AdminSection| can(a, Action::OpenAdminSection(s), &Resource::Platform);
+        let all = [AdminSection::Kims, AdminSection::Organisations, AdminSection::Roles, AdminSection::Audit];
+        let officer = actor(vec![(Role::RegencyOfficer, region("35.23"))]);
+        let admin = actor(vec![(Role::ProvinceAdmin, region("35"))]);
+        for s in all {
+            assert!(section(&officer, s) && section(&admin, s), "{s:?}");
+            assert!(!section(&Actor::anonymous(), s) && !section(&actor(vec![]), s), "{s:?}");
+        }
+        let manager = actor(vec![(Role::KimManager, Scope::Organisation(kim.clone()))]);
+        assert!(section(&manager, AdminSection::Kims) && section(&manager, AdminSection::Roles));
+        assert!(!section(&manager, AdminSection::Organisations) && !section(&manager, AdminSection::Audit));
+        let agency_officer = actor(vec![(Role::AgencyOfficer, Scope::Organisation(agency))]);
+        assert!(section(&agency_officer, AdminSection::Organisations));
+        assert!(!section(&agency_officer, AdminSection::Kims) && !section(&agency_officer, AdminSection::Roles));
+        let contributor = actor(vec![(Role::KimContributor, Scope::Organisation(kim))]);
+        let checker = actor(vec![(Role::FactChecker, region("35"))]);
+        for s in all {
+            assert!(!section(&contributor, s) && !section(&checker, s), "{s:?}");
+        }
+        assert!(can(&contributor, Action::OpenAdmin, &Resource::Platform), "privileged, sees the dashboard");
     }
 
     #[test]

@@ -1219,9 +1219,10 @@ pub async fn export_user_data(db: &Db, user: UserId) -> StoreResult<serde_json::
 /// withdrawn (their history, which holds no personal data, stays as the
 /// record of what the processing rested on). Records a change.
 ///
-/// Rows of other capabilities that belong to the account (grants, roster
-/// entries, content) are their modules' to handle. `NotFound` for an
-/// unknown or already deleted account.
+/// In the same transaction its active roles are revoked and its roster
+/// entries removed and blanked (name, phone, consent), each through its
+/// module so the audit log records them with the account as actor.
+/// `NotFound` for an unknown or already deleted account.
 pub async fn delete_account(db: &Db, user: UserId) -> StoreResult<()> {
     let id = user.to_string();
     let now = Timestamp::now().millis();
@@ -1254,8 +1255,46 @@ pub async fn delete_account(db: &Db, user: UserId) -> StoreResult<()> {
                     .bind(now)
                     .bind(&id)
             )?;
+            // A deleted account holds no roles and sits on no roster; both
+            // go through their modules so each step is audited.
+            let grant_ids: Vec<String> = on_tx!(tx, conn => sqlx::query_scalar(
+                "SELECT id FROM role_grants WHERE user_id = $1 AND revoked_at IS NULL",
+            )
+            .bind(&id)
+            .fetch_all(conn)
+            .await)?;
+            for grant in grant_ids {
+                crate::grants::revoke(tx, parse_id(&grant)?, Some(user)).await?;
+            }
+            let member_ids: Vec<String> = on_tx!(tx, conn => sqlx::query_scalar(
+                "SELECT id FROM kim_members WHERE user_id = $1",
+            )
+            .bind(&id)
+            .fetch_all(conn)
+            .await)?;
+            for member in member_ids {
+                let member_id = parse_id(&member)?;
+                match crate::kims::remove_member(tx, member_id, Some(user)).await {
+                    Ok(()) | Err(StoreError::NotFound) => {}
+                    Err(e) => return Err(e),
+                }
+                exec!(
+                    tx,
+                    sqlx::query(
+                        "UPDATE kim_members SET name = '', phone = NULL, phone_public_consent_at = NULL, user_id = NULL \
+                         WHERE id = $1",
+                    )
+                    .bind(&member)
+                )?;
+            }
             changes::record(tx, Entity::User, &id).await
         })
     })
     .await
+}
+
+/// How many accounts exist (deleted ones included): the demo loads its data
+/// only into a database with none.
+pub async fn count_users(db: &Db) -> StoreResult<i64> {
+    Ok(on_pool!(db, pool => sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(pool).await)?)
 }

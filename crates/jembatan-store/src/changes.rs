@@ -55,8 +55,9 @@ pub struct Change {
     pub entity_id: String,
 }
 
-/// A follower's position in the log. Opaque; persist it to resume.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+/// A follower's position in the log (or a change's own position). Opaque;
+/// persist it to resume.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
 pub struct ChangeCursor {
     txid: i64,
     id: i64,
@@ -65,7 +66,12 @@ pub struct ChangeCursor {
 /// Most changes returned by one call to [`since`].
 pub const PAGE: i64 = 1000;
 
-/// Appends a change to the log within the caller's transaction.
+/// The PostgreSQL channel that announces new changes to other processes.
+pub const CHANNEL: &str = "jembatan_changes";
+
+/// Appends a change to the log within the caller's transaction. On
+/// PostgreSQL it also notifies [`CHANNEL`] (delivered at commit), so other
+/// processes follow at once instead of at their next poll.
 pub async fn record(tx: &mut Tx<'_>, entity: Entity, entity_id: &str) -> StoreResult<()> {
     let now = Timestamp::now().millis();
     exec!(
@@ -75,7 +81,37 @@ pub async fn record(tx: &mut Tx<'_>, entity: Entity, entity_id: &str) -> StoreRe
             .bind(entity_id)
             .bind(now)
     )?;
+    if let Tx::Postgres(conn) = tx {
+        sqlx::query("SELECT pg_notify($1, '')").bind(CHANNEL).execute(&mut **conn).await?;
+    }
     Ok(())
+}
+
+/// Waits for announcements of new changes from any process (PostgreSQL);
+/// `None` on SQLite, where all writes are this process's own.
+pub async fn listener(db: &Db) -> StoreResult<Option<ChangeListener>> {
+    match db {
+        Db::Sqlite(_) => Ok(None),
+        Db::Postgres(pg) => {
+            let mut listener = sqlx::postgres::PgListener::connect_with(&pg.pool).await?;
+            listener.listen(CHANNEL).await?;
+            Ok(Some(ChangeListener { listener }))
+        }
+    }
+}
+
+/// A subscription to [`CHANNEL`].
+pub struct ChangeListener {
+    listener: sqlx::postgres::PgListener,
+}
+
+impl ChangeListener {
+    /// Resolves when another (or this) process committed changes; errors
+    /// when the connection is lost (sqlx reconnects on the next call).
+    pub async fn next(&mut self) -> StoreResult<()> {
+        self.listener.recv().await?;
+        Ok(())
+    }
 }
 
 /// The position after everything committed so far: where a follower that
@@ -128,6 +164,33 @@ pub async fn since(db: &Db, cursor: ChangeCursor) -> StoreResult<(Vec<Change>, C
         .filter_map(|(_, _, entity, entity_id)| Entity::parse(&entity).map(|entity| Change { entity, entity_id }))
         .collect();
     Ok((changes, next))
+}
+
+/// Changes already committed but not yet final for [`since`]: on
+/// PostgreSQL, rows of transactions at or past the snapshot's `xmin` (an
+/// older transaction somewhere is still running, so rows may yet appear
+/// before them). A cache may act on them early (invalidation is idempotent)
+/// but must not move its cursor past them; they come again from [`since`].
+/// Always empty on SQLite, where [`since`] already returns everything.
+pub async fn committed_beyond(db: &Db, cursor: ChangeCursor) -> StoreResult<Vec<(ChangeCursor, Change)>> {
+    let Db::Postgres(pg) = db else { return Ok(Vec::new()) };
+    let rows: Vec<(i64, i64, String, String)> = sqlx::query_as(
+        "SELECT txid, id, entity, entity_id FROM changes \
+         WHERE (txid, id) > ($1, $2) \
+           AND txid >= pg_snapshot_xmin(pg_current_snapshot())::text::bigint \
+         ORDER BY txid, id LIMIT $3",
+    )
+    .bind(cursor.txid)
+    .bind(cursor.id)
+    .bind(PAGE)
+    .fetch_all(&pg.pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(txid, id, entity, entity_id)| {
+            Entity::parse(&entity).map(|entity| (ChangeCursor { txid, id }, Change { entity, entity_id }))
+        })
+        .collect())
 }
 
 /// Deletes changes older than `before`; followers are expected to be far past them.

@@ -12,10 +12,14 @@ use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use futures::future::BoxFuture;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{ConnectOptions, PgConnection, PgPool, SqliteConnection, SqlitePool};
+
+use tokio::sync::Notify;
 
 use crate::error::StoreError;
 use crate::writer::Writer;
@@ -45,12 +49,30 @@ pub struct SqliteDb {
     pub(crate) readers: SqlitePool,
     pub(crate) writer: Writer,
     pub(crate) options: SqliteConnectOptions,
+    pub(crate) commits: CommitSignal,
 }
 
 /// PostgreSQL: one pool for reads and writes.
 pub struct PgDb {
     pub(crate) pool: PgPool,
     pub(crate) options: PgConnectOptions,
+    pub(crate) commits: CommitSignal,
+}
+
+/// Counts this process's committed writes and wakes whoever waits for one,
+/// so a cache can catch up with the change log before answering a request
+/// that follows a write of its own (read-your-writes within a process).
+#[derive(Default)]
+pub(crate) struct CommitSignal {
+    count: AtomicU64,
+    notify: Notify,
+}
+
+impl CommitSignal {
+    fn bump(&self) {
+        self.count.fetch_add(1, Ordering::Release);
+        self.notify.notify_waiters();
+    }
 }
 
 /// A write transaction in progress, on either engine.
@@ -199,7 +221,7 @@ impl Db {
             .connect_with(options.clone().pragma("query_only", "ON"))
             .await?;
         let writer = Writer::start(writer_conn);
-        Ok(Db::Sqlite(Arc::new(SqliteDb { readers, writer, options })))
+        Ok(Db::Sqlite(Arc::new(SqliteDb { readers, writer, options, commits: CommitSignal::default() })))
     }
 
     async fn connect_postgres(url: &str, settings: &ConnectSettings) -> Result<Db, StoreError> {
@@ -209,7 +231,7 @@ impl Db {
             .acquire_timeout(settings.busy_timeout)
             .connect_with(options.clone())
             .await?;
-        Ok(Db::Postgres(Arc::new(PgDb { pool, options })))
+        Ok(Db::Postgres(Arc::new(PgDb { pool, options, commits: CommitSignal::default() })))
     }
 
     /// The engine in use.
@@ -227,7 +249,7 @@ impl Db {
         T: Send + 'static,
         F: for<'t, 'c> FnOnce(&'t mut Tx<'c>) -> BoxFuture<'t, Result<T, StoreError>> + Send + 'static,
     {
-        match self {
+        let outcome = match self {
             Db::Sqlite(db) => db.writer.run(work).await,
             Db::Postgres(db) => {
                 let mut conn = db.pool.begin().await?;
@@ -243,7 +265,29 @@ impl Db {
                     Err(e) => Err(e),
                 }
             }
+        };
+        if outcome.is_ok() {
+            self.commits().bump();
         }
+        outcome
+    }
+
+    fn commits(&self) -> &CommitSignal {
+        match self {
+            Db::Sqlite(db) => &db.commits,
+            Db::Postgres(db) => &db.commits,
+        }
+    }
+
+    /// How many writes this process has committed; compare two readings to
+    /// know whether a write happened in between.
+    pub fn local_commits(&self) -> u64 {
+        self.commits().count.load(Ordering::Acquire)
+    }
+
+    /// Resolves after the next write this process commits.
+    pub async fn next_local_commit(&self) {
+        self.commits().notify.notified().await
     }
 
     /// Answers whether the database responds, for `/readyz`.

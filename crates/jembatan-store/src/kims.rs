@@ -913,7 +913,7 @@ pub async fn run_sk_expiry_scan(db: &Db, today: NaiveDate) -> StoreResult<usize>
                             kind,
                             subject_id: Some(alert.kim.to_string()),
                             params: params.clone(),
-                            link: None,
+                            link: Some(format!("/admin/kim/{}", alert.kim)),
                         };
                         notifications::create(tx, &notification).await?;
                     }

@@ -12,6 +12,7 @@ pub mod changes;
 mod db;
 mod error;
 pub mod grants;
+pub mod in_person;
 pub mod jobs;
 pub mod kims;
 pub mod migrate;

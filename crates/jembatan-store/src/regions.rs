@@ -16,8 +16,10 @@ use crate::db::{Db, Tx};
 use crate::error::{StoreError, StoreResult};
 use crate::{exec, on_pool, on_tx};
 
-/// Where the embedded data comes from; recorded with every import.
+/// Where the embedded data comes from; recorded when it is imported.
 pub const DATA_SOURCE: &str = "idn-area-data";
+/// The source recorded for data imported from a folder by an operator.
+pub const FOLDER_SOURCE: &str = "folder";
 /// The version of [`DATA_SOURCE`] embedded in this build.
 pub const DATA_VERSION: &str = "4.0.1";
 
@@ -163,6 +165,10 @@ pub async fn import(db: &Db, source: RegionSource<'_>, version: &str) -> Result<
     }
     let total = (report.inserted + report.updated + report.unchanged) as i64;
     let version = version.to_owned();
+    let source = match source {
+        RegionSource::Embedded => DATA_SOURCE,
+        RegionSource::Folder(_) => FOLDER_SOURCE,
+    };
     let changed = !pending.is_empty();
     db.write(move |tx| {
         Box::pin(async move {
@@ -179,7 +185,7 @@ pub async fn import(db: &Db, source: RegionSource<'_>, version: &str) -> Result<
                  ON CONFLICT (id) DO UPDATE SET source = excluded.source, version = excluded.version, \
                  region_count = excluded.region_count, imported_at = excluded.imported_at",
             )
-            .bind(DATA_SOURCE)
+            .bind(source)
             .bind(&version)
             .bind(total)
             .bind(now))?;
@@ -247,11 +253,12 @@ pub async fn data_version(db: &Db) -> StoreResult<Option<DataVersion>> {
     .await)?)
 }
 
-/// Loads the embedded data unless this version is already loaded; the
-/// check costs one query, so it runs at every start.
+/// Loads the embedded data into a database without regions, or over an
+/// older embedded version; leaves data an operator imported from a folder
+/// alone. The check costs one query, so it runs at every start.
 pub async fn ensure_loaded(db: &Db) -> Result<Option<ImportReport>, ImportError> {
     match data_version(db).await? {
-        Some(v) if v.source == DATA_SOURCE && v.version == DATA_VERSION => Ok(None),
+        Some(v) if v.source != DATA_SOURCE || v.version == DATA_VERSION => Ok(None),
         _ => import(db, RegionSource::Embedded, DATA_VERSION).await.map(Some),
     }
 }

@@ -380,3 +380,44 @@ fn sha256_hex(raw: &str) -> String {
     use sha2::Digest;
     format!("{:x}", sha2::Sha256::digest(raw.as_bytes()))
 }
+
+mod deletion_reaches_other_modules {
+    use jembatan_domain::account::RegistrationForm;
+    use jembatan_domain::kim::{KimForm, MemberForm};
+    use jembatan_domain::role::{Role, Scope};
+    use jembatan_store::{accounts, contract_tests, grants, kims};
+
+    contract_tests! {
+        async fn deleting_an_account_revokes_its_roles_and_blanks_its_roster_entry(db) {
+            let account = RegistrationForm {
+                name: "Ketua Lama".into(),
+                email: "ketua.lama@contoh.id".into(),
+                password: "kata sandi panjang".into(),
+                password_confirm: "kata sandi panjang".into(),
+                consent: true,
+                ..RegistrationForm::default()
+            }
+            .validate()
+            .unwrap();
+            let user = accounts::create_user(&db, &account, "test").await.unwrap().id;
+            let kim = KimForm { name: "KIM Uji".into(), village: "35.23.01.2001".into(), ..KimForm::default() }.validate().unwrap();
+            let kim = db.write(move |tx| Box::pin(async move { kims::register(tx, &kim, None).await })).await.unwrap().id();
+            let member = MemberForm { name: "Ketua Lama".into(), position: "ketua".into(), phone: "081234567890".into(), user_id: user.to_string() }
+                .validate()
+                .unwrap();
+            let member = db.write(move |tx| Box::pin(async move { kims::add_member(tx, kim, &member, None).await })).await.unwrap().id;
+            let scope = Scope::Organisation(jembatan_store::organisations::org_ref(&db, kim).await.unwrap());
+            db.write(move |tx| Box::pin(async move { grants::grant(tx, user, Role::KimManager, &scope, None).await })).await.unwrap();
+
+            accounts::delete_account(&db, user).await.unwrap();
+            assert!(grants::grants_of_user(&db, user).await.unwrap().is_empty());
+            assert!(kims::kim_memberships_of_user(&db, user).await.unwrap().is_empty());
+            assert!(kims::member(&db, member).await.unwrap().is_none(), "off the roster");
+            assert_eq!(kims::profile(&db, kim).await.unwrap().unwrap().member_count, 0);
+            let log = jembatan_store::audit::for_target(&db, "member", &member.to_string()).await.unwrap();
+            assert!(log.iter().any(|e| e.action == "member.remove" && e.actor == Some(user)));
+            let log = jembatan_store::audit::for_target(&db, "user", &user.to_string()).await.unwrap();
+            assert!(log.iter().any(|e| e.action == "role.revoke"));
+        }
+    }
+}

@@ -196,6 +196,10 @@ contract_tests! {
         let report = regions::import(&db, RegionSource::Folder(folder.path()), "local").await.unwrap();
         assert_eq!(report.updated, 1);
         assert!(regions::get(&db, &code("35.23.01.2001")).await.unwrap().unwrap().name.starts_with("Desa Baru "));
+        assert!(regions::ensure_loaded(&db).await.unwrap().is_none(), "the next start keeps an operator's import");
+        assert!(regions::get(&db, &code("35.23.01.2001")).await.unwrap().unwrap().name.starts_with("Desa Baru "));
+        let version = regions::data_version(&db).await.unwrap().unwrap();
+        assert_eq!((version.source.as_str(), version.version.as_str()), ("folder", "local"));
         let (seen, _) = follow(&db, start, 1).await;
         assert!(seen.iter().any(|c| c.entity == Entity::Region));
     }
