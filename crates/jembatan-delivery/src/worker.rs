@@ -155,6 +155,7 @@ impl Worker {
             config,
         };
         worker.register(jembatan_store::accounts::PASSWORD_RESET_EMAIL, crate::accounts::PasswordResetEmailHandler);
+        worker.register(jembatan_store::kims::SK_EXPIRY_SCAN_JOB, crate::kims::SkExpiryScanHandler);
         worker
     }
 
