@@ -97,8 +97,8 @@ role-kim_contributor = KIM member (contributor)
 role-fact_checker = Fact-checker
 role-citizen = Citizen
 
-notification-kim-sk-expired = The SK of { $kim } expired on { $sk_expires }. Renew it to keep the KIM registered.
-notification-kim-sk-expiring = The SK of { $kim } expires on { $sk_expires }. Prepare its renewal.
+notification-kim-sk-expired = The SK of { $kim_name } expired on { $sk_expires }. Renew it to keep the KIM registered.
+notification-kim-sk-expiring = The SK of { $kim_name } expires on { $sk_expires }. Prepare its renewal.
 
 mail-reset-subject = Reset your Jembatan password
 mail-reset-body =

@@ -94,8 +94,8 @@ role-kim_contributor = Anggota KIM (kontributor)
 role-fact_checker = Verifikator cek fakta
 role-citizen = Warga
 
-notification-kim-sk-expired = SK { $kim } sudah berakhir pada { $sk_expires }. Perbarui SK agar KIM tetap terdaftar.
-notification-kim-sk-expiring = SK { $kim } akan berakhir pada { $sk_expires }. Siapkan pembaruan SK.
+notification-kim-sk-expired = SK { $kim_name } sudah berakhir pada { $sk_expires }. Perbarui SK agar KIM tetap terdaftar.
+notification-kim-sk-expiring = SK { $kim_name } akan berakhir pada { $sk_expires }. Siapkan pembaruan SK.
 
 mail-reset-subject = Atur ulang kata sandi Jembatan
 mail-reset-body =

@@ -4,8 +4,8 @@
 //!
 //! Request flow, outermost first: request id and trace span → locale split
 //! (`/en` prefix stripped before routing) → compression → security headers
-//! → error rendering → metrics → viewer (session or API token) → body limit
-//! → cross-site check → handler.
+//! → error rendering → metrics → page cache → viewer (session or API token)
+//! → body limit → cross-site check → handler.
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -28,6 +28,7 @@ use tower_http::trace::TraceLayer;
 pub mod api;
 pub mod assets;
 pub mod auth;
+pub mod cache;
 pub mod error;
 pub mod forms;
 pub mod html;
@@ -58,6 +59,7 @@ pub fn router(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(state.config.max_body_bytes))
         .layer(RequestBodyLimitLayer::new(state.config.max_body_bytes))
         .layer(middleware::from_fn_with_state(state.clone(), auth::resolve_viewer))
+        .layer(middleware::from_fn_with_state(state.clone(), cache::serve_cached))
         .layer(middleware::from_fn_with_state(state.clone(), metrics::track))
         .layer(middleware::from_fn_with_state(state.clone(), error::render_errors))
         .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)));
@@ -80,7 +82,11 @@ pub async fn serve(listener: TcpListener, state: AppState, shutdown: Cancellatio
             tracing::info_span!("request", id = %id, method = %request.method(), path = %request.uri().path())
         }))
         .map_request(layout::split_locale)
-        .service(router(state));
+        .service(router(state.clone()));
     let make_service = axum::ServiceExt::<Request>::into_make_service_with_connect_info::<SocketAddr>(app);
-    axum::serve(listener, make_service).with_graceful_shutdown(shutdown.cancelled_owned()).await
+    let follower = tokio::spawn(cache::follow_changes(state.clone(), shutdown.clone()));
+    let served = axum::serve(listener, make_service).with_graceful_shutdown(shutdown.clone().cancelled_owned()).await;
+    shutdown.cancel();
+    let _ = follower.await;
+    served
 }

@@ -10,6 +10,7 @@ use jembatan_store::Db;
 use tokio::sync::Notify;
 
 use crate::assets::Assets;
+use crate::cache::PageCache;
 use crate::i18n::Catalog;
 use crate::metrics::Metrics;
 use crate::rate_limit::RateLimiter;
@@ -94,6 +95,8 @@ pub struct Inner {
     pub login_limiter: RateLimiter,
     /// Wakes the job worker when a request enqueued work.
     pub jobs_waiting: Arc<Notify>,
+    /// Public pages as rendered bytes, following the change log.
+    pub page_cache: PageCache,
 }
 
 impl std::ops::Deref for AppState {
@@ -107,6 +110,7 @@ impl AppState {
     pub fn new(db: Db, config: WebConfig, catalog: Arc<Catalog>, jobs_waiting: Arc<Notify>) -> AppState {
         let login_limiter = RateLimiter::per_minute(config.login.attempts_per_ip_per_minute);
         AppState(Arc::new(Inner {
+            page_cache: PageCache::new(db.clone()),
             db,
             config,
             catalog,

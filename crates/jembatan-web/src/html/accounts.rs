@@ -13,7 +13,7 @@ use jembatan_domain::contact::{Email, LoginIdentifier};
 use jembatan_domain::role::Scope;
 use jembatan_domain::{FieldError, Timestamp, TokenId, ValidationCode, password};
 use jembatan_store::accounts::{self, TokenScope};
-use jembatan_store::{StoreError, notifications, organisations, regions};
+use jembatan_store::{StoreError, kims, notifications, organisations, regions};
 use serde::Deserialize;
 
 use crate::auth::{ClientIp, CsrfForm, Viewer, expired_session_cookie, session_cookie};
@@ -674,7 +674,20 @@ pub async fn revoke_token(
 /// `GET /akun/data`: everything stored about the account, as JSON.
 pub async fn export_data(ctx: Ctx, viewer: Viewer) -> Result<Response, AppError> {
     viewer.authorize(Action::UseOwnAccount, &Resource::Platform)?;
-    let data = accounts::export_user_data(&ctx.state.db, viewer.require_user()?.id).await?;
+    let user = viewer.require_user()?.id;
+    let mut data = accounts::export_user_data(&ctx.state.db, user).await?;
+    // What other capabilities hold about the account, so the export is whole.
+    let mut memberships = Vec::new();
+    for kim in kims::kim_memberships_of_user(&ctx.state.db, user).await? {
+        let name = organisations::get(&ctx.state.db, kim.id).await?.map(|o| o.profile.name).unwrap_or_default();
+        memberships.push(serde_json::json!({ "kim_id": kim.id, "kim_name": name, "village": kim.region }));
+    }
+    let notes = notifications::list_for_user(&ctx.state.db, user, 1000).await?;
+    if let Some(object) = data.as_object_mut() {
+        object.insert("roles".into(), serde_json::to_value(&viewer.actor.grants).unwrap_or_default());
+        object.insert("kim_memberships".into(), serde_json::Value::Array(memberships));
+        object.insert("notifications".into(), serde_json::to_value(&notes).unwrap_or_default());
+    }
     let body = serde_json::to_string_pretty(&data).map_err(|e| AppError::Internal(e.to_string()))?;
     Ok((
         [

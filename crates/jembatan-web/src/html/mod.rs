@@ -6,7 +6,10 @@ use axum::routing::{get, post};
 use crate::state::AppState;
 
 pub mod accounts;
+pub mod admin;
 pub mod common;
+pub mod kims;
+pub mod organisations;
 pub mod pages;
 pub mod regions;
 
@@ -15,6 +18,11 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(regions::show_home))
         .route("/wilayah/{code}", get(regions::show_region))
+        .route("/wilayah/{code}/kim", get(kims::list_region_kims))
+        .route("/wilayah/{code}/organisasi", get(organisations::list_region_organisations))
+        .route("/kim", get(kims::list_kims))
+        .route("/kim/{id}", get(kims::show_kim))
+        .route("/organisasi/{id}", get(organisations::show_organisation))
         .route("/privasi", get(pages::show_privacy))
         .route("/tentang-data", get(pages::show_data_sources))
         .route("/api", get(pages::show_api))
@@ -31,4 +39,5 @@ pub fn routes() -> Router<AppState> {
         .route("/akun/token/{id}/cabut", post(accounts::revoke_token))
         .route("/akun/data", get(accounts::export_data))
         .route("/akun/hapus", get(accounts::show_delete).post(accounts::delete_account))
+        .merge(admin::routes())
 }

@@ -1,15 +1,21 @@
 //! Public region pages: the province, each regency/city, district and
-//! village, with breadcrumbs and the regions below.
+//! village, with breadcrumbs, the regions below, how many KIMs the region
+//! holds (a village lists the KIMs serving it) and links to its KIM and
+//! organisation lists.
 
 use askama::Template;
 use axum::extract::Path;
 use axum::response::Response;
 use jembatan_domain::authz::{Action, Resource};
 use jembatan_domain::{RegionCode, RegionLevel};
+use jembatan_store::kims::{self, KimFilter};
 use jembatan_store::regions::{self, RegionRow};
 
 use crate::auth::Viewer;
+use crate::cache::{Tag, cacheable};
 use crate::error::AppError;
+use crate::html::kims::{KimItemView, PAGE_SIZE, region_kims_path, today};
+use crate::html::organisations::region_orgs_path;
 use crate::layout::{Ctx, Page, public_html};
 
 /// A region as a page shows it.
@@ -59,6 +65,12 @@ struct RegionPage {
     breadcrumbs: Vec<RegionView>,
     children_heading: String,
     children: Vec<RegionView>,
+    kims_count: String,
+    kims_total: i64,
+    kims_href: String,
+    /// On a village page, the KIMs serving it.
+    village_kims: Vec<KimItemView>,
+    orgs_href: String,
 }
 
 /// Parses a region code from a URL: malformed is 400, as the issue asks.
@@ -87,6 +99,13 @@ async fn render_region(ctx: Ctx, viewer: Viewer, code: RegionCode) -> Result<Res
     };
     let children = regions::children(db, &code).await?;
     let level = code.level();
+    let filter = KimFilter { within: code.clone(), status: None };
+    let kims_total = kims::count(db, &filter).await?;
+    let village_kims = if level == RegionLevel::Village && kims_total > 0 {
+        kims::list(db, &filter, today(&ctx), PAGE_SIZE, 0).await?
+    } else {
+        Vec::new()
+    };
     let region = RegionView::new(&ctx, row);
     let level_label = ctx.t.get(level_key(level));
     let title = row.name.clone();
@@ -96,8 +115,14 @@ async fn render_region(ctx: Ctx, viewer: Viewer, code: RegionCode) -> Result<Res
         breadcrumbs: lineage[..lineage.len() - 1].iter().map(|r| RegionView::new(&ctx, r)).collect(),
         children_heading: ctx.t.num(children_count_key(level), "count", children.len() as i64),
         children: children.iter().map(|r| RegionView::new(&ctx, r)).collect(),
+        kims_count: ctx.t.num("kims-count", "count", kims_total),
+        kims_total,
+        kims_href: ctx.t.href(&region_kims_path(code.as_str())),
+        village_kims: village_kims.iter().map(|k| KimItemView::new(&ctx, k)).collect(),
+        orgs_href: ctx.t.href(&region_orgs_path(code.as_str())),
         region,
         level_label,
     };
-    Ok(public_html(template.render()?))
+    let tags = vec![Tag::Regions, Tag::OrganisationsIn(code)];
+    Ok(cacheable(public_html(template.render()?), tags))
 }

@@ -6,8 +6,10 @@ use serde::Serialize;
 
 use crate::state::AppState;
 
+pub mod kims;
 pub mod me;
 pub mod openapi;
+pub mod organisations;
 pub mod regions;
 
 /// A page of a list.
@@ -24,4 +26,8 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/regions", get(regions::list_regions))
         .route("/api/v1/regions/{code}", get(regions::get_region))
         .route("/api/v1/me", get(me::get_me))
+        .route("/api/v1/kims", get(kims::list_kims))
+        .route("/api/v1/kims/{id}", get(kims::get_kim))
+        .route("/api/v1/organisations", get(organisations::list_organisations))
+        .route("/api/v1/organisations/{id}", get(organisations::get_organisation))
 }

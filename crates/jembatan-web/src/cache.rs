@@ -1,0 +1,332 @@
+//! Public pages cached as rendered bytes, invalidated by the database's
+//! change log, so several processes sharing one database never serve a
+//! page older than what changed (within the follower's delay).
+//!
+//! A handler opts a response in by tagging it ([`cacheable`]) with what the
+//! page shows: `regions` (region names), `org:<id>` (one organisation or
+//! KIM), `orgs-in:<code>` (lists of organisations within a region). The
+//! follower reads [`changes`](jembatan_store::changes) and drops the pages
+//! whose tags a change touches. Only tagged responses enter the cache;
+//! pages for a logged-in person are never tagged.
+//!
+//! Read-your-writes within a process: before serving from the cache, a
+//! request that follows one of this process's own commits catches the
+//! follower up first. Other processes' changes arrive through LISTEN/NOTIFY
+//! on PostgreSQL, or the poll below.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use axum::body::{Body, Bytes};
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use chrono::NaiveDate;
+use jembatan_domain::{OrgId, RegionCode};
+use jembatan_store::changes::{self, Change, ChangeCursor, Entity};
+use jembatan_store::{Db, StoreResult, organisations};
+use sha2::{Digest, Sha256};
+use tokio::sync::Mutex;
+use tokio_util::sync::CancellationToken;
+
+use crate::i18n::Locale;
+use crate::state::AppState;
+
+/// How often the follower polls when nothing woke it.
+const POLL: Duration = Duration::from_millis(250);
+/// Most pages kept; beyond it the cache starts over (cheap, and rare).
+const MAX_PAGES: usize = 5_000;
+/// Largest page body kept.
+const MAX_BODY: usize = 512 * 1024;
+
+/// What a cached page shows, for invalidation.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Tag {
+    /// Names and hierarchy of regions.
+    Regions,
+    /// One organisation (or KIM) and what hangs off it (roster, SK).
+    Organisation(OrgId),
+    /// Lists of organisations (or KIMs) in this region or below it.
+    OrganisationsIn(RegionCode),
+}
+
+/// Tags attached to a response by its handler: the page may be cached.
+#[derive(Debug, Clone)]
+pub struct CacheTags(pub Vec<Tag>);
+
+/// Marks a public response cacheable, showing what `tags` name.
+pub fn cacheable(mut response: Response, tags: Vec<Tag>) -> Response {
+    response.extensions_mut().insert(CacheTags(tags));
+    response
+}
+
+/// One cached page.
+pub struct CachedPage {
+    /// The calendar day it was rendered on (in the deployment's time zone):
+    /// pages show date-dependent facts such as whether an SK is still valid,
+    /// so a page from yesterday is not served today.
+    day: NaiveDate,
+    body: Bytes,
+    etag: HeaderValue,
+    headers: Vec<(header::HeaderName, HeaderValue)>,
+    tags: Vec<Tag>,
+}
+
+struct Follower {
+    cursor: Option<ChangeCursor>,
+    /// Changes acted on before they were final, so a poll does not drop
+    /// the same pages again while an old transaction holds them back.
+    early: HashSet<ChangeCursor>,
+    /// The process's commit count when the follower last caught up.
+    seen_local: u64,
+}
+
+/// The page cache of one process.
+pub struct PageCache {
+    db: Db,
+    pages: RwLock<HashMap<String, Arc<CachedPage>>>,
+    follower: Mutex<Follower>,
+    /// Counts invalidations, so a page rendered while one happened is not
+    /// stored (it may predate the change that was just dropped).
+    invalidations: AtomicU64,
+}
+
+impl PageCache {
+    pub fn new(db: Db) -> PageCache {
+        PageCache {
+            db,
+            pages: RwLock::new(HashMap::new()),
+            follower: Mutex::new(Follower { cursor: None, early: HashSet::new(), seen_local: 0 }),
+            invalidations: AtomicU64::new(0),
+        }
+    }
+
+    /// How many pages are cached (metrics and tests).
+    pub fn len(&self) -> usize {
+        self.pages.read().expect("page cache lock").len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn get(&self, key: &str, today: NaiveDate) -> Option<Arc<CachedPage>> {
+        self.pages.read().expect("page cache lock").get(key).filter(|page| page.day == today).cloned()
+    }
+
+    /// Stores `page` unless an invalidation happened since `epoch` was read.
+    fn put(&self, key: String, page: CachedPage, epoch: u64) {
+        let mut pages = self.pages.write().expect("page cache lock");
+        if self.invalidations.load(Ordering::Acquire) != epoch {
+            return;
+        }
+        if pages.len() >= MAX_PAGES {
+            pages.clear();
+        }
+        pages.insert(key, Arc::new(page));
+    }
+
+    /// Catches up with the change log, dropping the pages changes touched.
+    /// Cheap when nothing changed; serialised so two catch-ups never race.
+    pub async fn catch_up(&self) -> StoreResult<()> {
+        let mut follower = self.follower.lock().await;
+        let local = self.db.local_commits();
+        let Some(mut cursor) = follower.cursor else {
+            // First run: start from the log's head with an empty cache.
+            follower.cursor = Some(changes::head(&self.db).await?);
+            follower.seen_local = local;
+            self.drop_tagged(&StaleTags { everything: true, tags: HashSet::new() });
+            return Ok(());
+        };
+        loop {
+            let (batch, next) = changes::since(&self.db, cursor).await?;
+            cursor = next;
+            if batch.is_empty() {
+                break;
+            }
+            let stale = self.stale_tags(&batch).await?;
+            self.drop_tagged(&stale);
+            if batch.len() < changes::PAGE as usize {
+                break;
+            }
+        }
+        // Committed changes that are not final yet (PostgreSQL, while an
+        // older transaction runs): act on them now, so a write is never
+        // followed by its own stale page; they come again later, harmlessly.
+        follower.early.retain(|position| *position > cursor);
+        let early: Vec<Change> = changes::committed_beyond(&self.db, cursor)
+            .await?
+            .into_iter()
+            .filter(|(position, _)| follower.early.insert(*position))
+            .map(|(_, change)| change)
+            .collect();
+        if !early.is_empty() {
+            let stale = self.stale_tags(&early).await?;
+            self.drop_tagged(&stale);
+        }
+        follower.cursor = Some(cursor);
+        follower.seen_local = local;
+        Ok(())
+    }
+
+    /// Whether this process committed writes the follower has not read yet.
+    async fn behind_local_writes(&self) -> bool {
+        self.follower.lock().await.seen_local != self.db.local_commits()
+    }
+
+    async fn stale_tags(&self, batch: &[Change]) -> StoreResult<StaleTags> {
+        let mut stale = StaleTags::default();
+        for change in batch {
+            match change.entity {
+                Entity::Region => stale.everything = true,
+                Entity::Organisation => match change.entity_id.parse::<OrgId>() {
+                    Ok(id) => {
+                        stale.tags.insert(Tag::Organisation(id));
+                        match organisations::org_ref(&self.db, id).await {
+                            Ok(org) => {
+                                stale.tags.extend(org.region.lineage().into_iter().map(Tag::OrganisationsIn));
+                            }
+                            Err(_) => stale.everything = true,
+                        }
+                    }
+                    Err(_) => stale.everything = true,
+                },
+                // Accounts and grants appear on no public page.
+                Entity::User | Entity::Grant => {}
+            }
+        }
+        Ok(stale)
+    }
+
+    fn drop_tagged(&self, stale: &StaleTags) {
+        let mut pages = self.pages.write().expect("page cache lock");
+        if stale.everything || !stale.tags.is_empty() {
+            self.invalidations.fetch_add(1, Ordering::AcqRel);
+        }
+        if stale.everything {
+            pages.clear();
+        } else if !stale.tags.is_empty() {
+            pages.retain(|_, page| !page.tags.iter().any(|t| stale.tags.contains(t)));
+        }
+    }
+}
+
+#[derive(Default)]
+struct StaleTags {
+    everything: bool,
+    tags: HashSet<Tag>,
+}
+
+/// Follows the change log until cancelled: woken by this process's commits,
+/// by PostgreSQL notifications from other processes, or by the poll.
+pub async fn follow_changes(state: AppState, cancel: CancellationToken) {
+    let cache = &state.page_cache;
+    let mut listener = match changes::listener(&state.db).await {
+        Ok(listener) => listener,
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot listen for changes; polling only");
+            None
+        }
+    };
+    loop {
+        if let Err(e) = cache.catch_up().await {
+            tracing::warn!(error = %e, "page cache cannot read the change log; dropping every page");
+            cache.drop_tagged(&StaleTags { everything: true, tags: HashSet::new() });
+        }
+        let notified = async {
+            match listener.as_mut() {
+                Some(l) => {
+                    if l.next().await.is_err() {
+                        tokio::time::sleep(POLL).await;
+                    }
+                }
+                None => std::future::pending().await,
+            }
+        };
+        tokio::select! {
+            _ = cancel.cancelled() => return,
+            _ = state.db.next_local_commit() => {}
+            _ = notified => {}
+            _ = tokio::time::sleep(POLL) => {}
+        }
+    }
+}
+
+fn cache_key(request: &Request) -> String {
+    let locale = request.extensions().get::<Locale>().copied().unwrap_or(Locale::Id);
+    format!("{}|{}", locale.code(), request.uri())
+}
+
+fn etag_of(body: &[u8]) -> HeaderValue {
+    let digest = Sha256::digest(body);
+    HeaderValue::from_str(&format!("\"{}\"", hex::encode(&digest[..12]))).expect("hex is a valid header")
+}
+
+/// Middleware: answers GETs from the cache, with conditional GET; stores
+/// the tagged responses of handlers.
+pub async fn serve_cached(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let is_get = *request.method() == Method::GET;
+    if !is_get && *request.method() != Method::HEAD {
+        return next.run(request).await;
+    }
+    let cache = &state.page_cache;
+    if cache.behind_local_writes().await
+        && let Err(e) = cache.catch_up().await
+    {
+        tracing::warn!(error = %e, "page cache cannot catch up; answering uncached");
+        return next.run(request).await;
+    }
+    let key = cache_key(&request);
+    let today = chrono::Utc::now().with_timezone(&state.config.timezone).date_naive();
+    let if_none_match = request.headers().get(header::IF_NONE_MATCH).cloned();
+    if let Some(page) = cache.get(&key, today) {
+        return respond(&page, if_none_match.as_ref());
+    }
+    let epoch = cache.invalidations.load(Ordering::Acquire);
+    let response = next.run(request).await;
+    let Some(CacheTags(tags)) = response.extensions().get::<CacheTags>().cloned() else {
+        return response;
+    };
+    if response.status() != StatusCode::OK || !is_get {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    let Ok(body) = axum::body::to_bytes(body, MAX_BODY).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    let page = CachedPage {
+        day: today,
+        etag: etag_of(&body),
+        headers: parts
+            .headers
+            .iter()
+            .filter(|(name, _)| *name != header::CONTENT_LENGTH)
+            .map(|(n, v)| (n.clone(), v.clone()))
+            .collect(),
+        body,
+        tags,
+    };
+    let response = respond(&page, if_none_match.as_ref());
+    cache.put(key, page, epoch);
+    response
+}
+
+fn respond(page: &CachedPage, if_none_match: Option<&HeaderValue>) -> Response {
+    let not_modified = if_none_match.is_some_and(|v| v == page.etag);
+    let mut response = if not_modified {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        Response::new(Body::from(page.body.clone()))
+    };
+    let headers = response.headers_mut();
+    for (name, value) in &page.headers {
+        if !(not_modified && *name == header::CONTENT_TYPE) {
+            headers.insert(name.clone(), value.clone());
+        }
+    }
+    headers.insert(header::ETAG, page.etag.clone());
+    response
+}
