@@ -4,5 +4,6 @@
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod schedule;
 pub mod startup;
 pub mod telemetry;

@@ -32,7 +32,7 @@ async fn main() -> std::process::ExitCode {
 async fn run(command: Command, config: Config) -> anyhow::Result<()> {
     match command {
         Command::Serve => serve(&config).await,
-        Command::Demo => serve(&config).await,
+        Command::Demo => demo(&config).await,
         Command::Migrate => {
             let db = startup::open_database(&config).await?;
             for (version, name) in jembatan_store::migrate::known(&db) {
@@ -85,6 +85,23 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
 
 async fn serve(config: &Config) -> anyhow::Result<()> {
     let app = Application::build(config).await?;
+    run_app(config, app).await
+}
+
+async fn demo(config: &Config) -> anyhow::Result<()> {
+    let db = startup::open_database(config).await?;
+    let logins = commands::demo::ensure_loaded(&db).await?;
+    let app = Application::build_with(config, db).await?;
+    println!("\nJembatan demo: {}", config.public_url);
+    println!("Demo logins (password for all: {}):", commands::demo::DEMO_PASSWORD);
+    for login in logins {
+        println!("  {:<40} {}", login.role, login.login);
+    }
+    println!();
+    run_app(config, app).await
+}
+
+async fn run_app(config: &Config, app: Application) -> anyhow::Result<()> {
     tracing::info!(address = %config.public_url, port = app.port(), "serving");
     let shutdown = CancellationToken::new();
     startup::cancel_on_signal(shutdown.clone());

@@ -74,7 +74,8 @@ fn build_worker(config: &Config, db: Db, catalog: Arc<Catalog>) -> anyhow::Resul
 pub struct Application {
     listener: TcpListener,
     state: AppState,
-    /// Runs the job queue; `None` once taken by a test that drains it itself.
+    /// Runs the job queue; `None` once a test took the background work to
+    /// drive it itself (then the scheduler does not run either).
     worker: Option<Worker>,
 }
 
@@ -94,9 +95,10 @@ impl Application {
         Ok(Application { listener, state, worker: Some(worker) })
     }
 
-    /// Takes the job worker out, so the caller runs it (tests drain the
-    /// queue with `Worker::run_until_idle` instead of waiting for it).
-    pub fn take_worker(&mut self) -> Option<Worker> {
+    /// Takes the background work out: the caller runs the job worker (tests
+    /// drain the queue with `Worker::run_until_idle` instead of waiting) and
+    /// calls `schedule::tick` when it wants scheduled work done.
+    pub fn take_background_work(&mut self) -> Option<Worker> {
         self.worker.take()
     }
 
@@ -113,10 +115,19 @@ impl Application {
     /// Serves until `shutdown` is cancelled, then finishes requests in flight.
     pub async fn run_until_stopped(self, shutdown: CancellationToken) -> anyhow::Result<()> {
         let db = self.state.db.clone();
-        let worker = self.worker.map(|w| tokio::spawn(w.run(shutdown.clone())));
+        let background = self.worker.map(|worker| {
+            let scheduler = crate::schedule::run(
+                db.clone(),
+                self.state.config.timezone,
+                self.state.jobs_waiting.clone(),
+                shutdown.clone(),
+            );
+            (tokio::spawn(worker.run(shutdown.clone())), tokio::spawn(scheduler))
+        });
         jembatan_web::serve(self.listener, self.state, shutdown).await?;
-        if let Some(worker) = worker {
+        if let Some((worker, scheduler)) = background {
             let _ = worker.await;
+            let _ = scheduler.await;
         }
         db.close().await;
         Ok(())

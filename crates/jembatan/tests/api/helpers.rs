@@ -37,7 +37,7 @@ impl TestApp {
         let config = Config::load_from(None, |name| env.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.clone()))
             .expect("test configuration");
         let mut app = Application::build(&config).await.expect("build application");
-        let worker = app.take_worker().expect("a job worker");
+        let worker = app.take_background_work().expect("a job worker");
         let address = format!("http://127.0.0.1:{}", app.port());
         let db = app.state().db.clone();
         let shutdown = CancellationToken::new();

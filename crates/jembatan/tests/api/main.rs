@@ -5,7 +5,15 @@
 mod helpers;
 
 mod accounts;
+mod admin;
+mod admin_support;
+mod authorization;
+mod cache;
+mod demo;
 mod health;
+mod kims;
+mod organisations;
 mod password_reset;
 mod regions;
+mod schedule;
 mod shell;

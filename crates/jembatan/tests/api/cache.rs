@@ -1,0 +1,61 @@
+//! Public pages are cached as bytes with an ETag and answer conditional GETs.
+
+use crate::http_tests;
+
+http_tests! {
+    async fn public_pages_answer_conditional_gets(app) {
+        let first = app.get("/wilayah/35.23").await;
+        assert_eq!(first.status(), 200);
+        let etag = first.headers()["etag"].to_str().unwrap().to_owned();
+        let body = first.text().await.unwrap();
+        let again = app.get("/wilayah/35.23").await;
+        assert_eq!(again.headers()["etag"].to_str().unwrap(), etag);
+        assert_eq!(again.text().await.unwrap(), body, "the same bytes");
+        let revalidated = app.client.get(app.url("/wilayah/35.23")).header("if-none-match", &etag).send().await.unwrap();
+        assert_eq!(revalidated.status(), 304);
+        assert!(revalidated.text().await.unwrap().is_empty());
+        let english = app.get("/en/wilayah/35.23").await;
+        assert_ne!(english.headers()["etag"].to_str().unwrap(), etag, "each locale is its own page");
+    }
+
+    async fn personal_pages_are_never_cached(app) {
+        app.register("Yanti").await;
+        let response = app.get("/akun").await;
+        assert!(response.headers().get("etag").is_none());
+        app.log_out().await;
+        assert_eq!(app.get("/akun").await.status(), 303, "no cached copy of someone's account page");
+    }
+}
+
+mod invalidation {
+    use jembatan_domain::kim::KimForm;
+    use jembatan_store::kims;
+
+    use crate::http_tests;
+
+    http_tests! {
+        async fn a_change_drops_exactly_the_pages_that_show_it(app) {
+            let form = KimForm { name: "KIM Lama".into(), village: "35.23.01.2001".into(), ..KimForm::default() };
+            let new = form.validate().unwrap();
+            let kim = app.db.write(move |tx| Box::pin(async move { kims::register(tx, &new, None).await })).await.unwrap();
+            let id = kim.id();
+            let profile = format!("/kim/{id}");
+            let (_, html) = app.get_text(&profile).await;
+            assert!(html.contains("KIM Lama"));
+            let tuban = app.get("/wilayah/35.23/kim").await.headers()["etag"].clone();
+            let malang = app.get("/wilayah/35.07/kim").await.headers()["etag"].clone();
+
+            let mut details = kim.details();
+            details.name = "KIM Baru".into();
+            let version = kim.org.version;
+            app.db.write(move |tx| Box::pin(async move { kims::update(tx, id, version, &details, None).await })).await.unwrap();
+
+            let (_, html) = app.get_text(&profile).await;
+            assert!(html.contains("KIM Baru"), "read-your-writes: the profile is re-rendered at once");
+            let (_, list) = app.get_text("/wilayah/35.23/kim").await;
+            assert!(list.contains("KIM Baru"), "the regency's list shows the new name");
+            assert_ne!(app.get("/wilayah/35.23/kim").await.headers()["etag"], tuban);
+            assert_eq!(app.get("/wilayah/35.07/kim").await.headers()["etag"], malang, "Malang's list was not touched");
+        }
+    }
+}

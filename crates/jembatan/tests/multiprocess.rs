@@ -1,0 +1,136 @@
+//! Two `jembatan serve` processes on one PostgreSQL database: login state is
+//! shared, and a change made through one is served by the other within a
+//! second, although the other had the page cached.
+
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use jembatan_domain::RegionCode;
+use jembatan_domain::account::RegistrationForm;
+use jembatan_domain::kim::KimForm;
+use jembatan_domain::role::{Role, Scope};
+use jembatan_store::testing::TestDatabase;
+use jembatan_store::{Backend, accounts, grants, kims};
+
+struct Server {
+    child: Child,
+    base: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+async fn start(database_url: &str) -> Server {
+    let port = free_port();
+    let child = Command::new(env!("CARGO_BIN_EXE_jembatan"))
+        .arg("serve")
+        .env("JEMBATAN_DATABASE_URL", database_url)
+        .env("JEMBATAN_BIND", format!("127.0.0.1:{port}"))
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("start jembatan serve");
+    let server = Server { child, base: format!("http://127.0.0.1:{port}") };
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        if let Ok(r) = reqwest::get(format!("{}/readyz", server.base)).await
+            && r.status() == 200
+        {
+            return server;
+        }
+        assert!(Instant::now() < deadline, "{} did not become ready", server.base);
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+fn hidden(html: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = html.find(&marker).unwrap_or_else(|| panic!("no {name} in the form")) + marker.len();
+    html[start..].split('"').next().unwrap().to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_change_through_one_process_is_served_by_the_other_within_a_second() {
+    let Some(database) = TestDatabase::create(Backend::Postgres).await else { return };
+    let db = database.connect().await.unwrap();
+    let officer = RegistrationForm {
+        name: "Petugas Tuban".into(),
+        email: "petugas@tuban.example.id".into(),
+        password: "kata sandi petugas".into(),
+        password_confirm: "kata sandi petugas".into(),
+        consent: true,
+        ..RegistrationForm::default()
+    };
+    let officer = accounts::create_user(&db, &officer.validate().unwrap(), "test").await.unwrap().id;
+    let scope = Scope::Region(RegionCode::parse("35.23").unwrap());
+    db.write(move |tx| Box::pin(async move { grants::grant(tx, officer, Role::RegencyOfficer, &scope, None).await }))
+        .await
+        .unwrap();
+    let kim = KimForm { name: "KIM Nama Lama".into(), village: "35.23.01.2001".into(), ..KimForm::default() };
+    let kim = kim.validate().unwrap();
+    let kim = db.write(move |tx| Box::pin(async move { kims::register(tx, &kim, None).await })).await.unwrap().id();
+    db.close().await;
+
+    let (a, b) = (start(&database.url).await, start(&database.url).await);
+    let client =
+        reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
+
+    // Login state lives in the database: a session made by A works on B.
+    let login = client
+        .post(format!("{}/masuk", a.base))
+        .form(&[("identifier", "petugas@tuban.example.id"), ("password", "kata sandi petugas")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(login.status(), 303);
+    let session_cookie = login.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
+    assert_eq!(client.get(format!("{}/akun", b.base)).send().await.unwrap().status(), 200, "B knows A's session");
+
+    // B caches the public profile.
+    let profile = format!("{}/kim/{kim}", b.base);
+    let first = client.get(&profile).send().await.unwrap();
+    let etag = first.headers()["etag"].clone();
+    assert!(first.text().await.unwrap().contains("KIM Nama Lama"));
+    assert_eq!(client.get(&profile).send().await.unwrap().headers()["etag"], etag, "served from B's cache");
+
+    // A changes the KIM through its admin form.
+    let form = client.get(format!("{}/admin/kim/{kim}", a.base)).send().await.unwrap().text().await.unwrap();
+    let (csrf, version) = (hidden(&form, "csrf"), hidden(&form, "version"));
+    let saved = client
+        .post(format!("{}/admin/kim/{kim}", a.base))
+        .form(&[("csrf", csrf.as_str()), ("version", version.as_str()), ("name", "KIM Nama Baru")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(saved.status(), 303, "A saved the change");
+    let changed_at = Instant::now();
+
+    loop {
+        let html = client.get(&profile).send().await.unwrap().text().await.unwrap();
+        if html.contains("KIM Nama Baru") {
+            break;
+        }
+        assert!(changed_at.elapsed() < Duration::from_secs(1), "B still serves the old page after a second");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let seen_after = changed_at.elapsed();
+    assert!(seen_after < Duration::from_secs(1), "seen after {seen_after:?}");
+
+    // Logging out on B ends the session for A too.
+    let akun = client.get(format!("{}/akun", b.base)).send().await.unwrap().text().await.unwrap();
+    let logout =
+        client.post(format!("{}/keluar", b.base)).form(&[("csrf", hidden(&akun, "csrf"))]).send().await.unwrap();
+    assert_eq!(logout.status(), 303);
+    let replay = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let after = replay.get(format!("{}/akun", a.base)).header("cookie", &session_cookie).send().await.unwrap();
+    assert_eq!(after.status(), 303, "A no longer accepts the session B ended");
+}
