@@ -12,6 +12,7 @@ mod cache;
 mod demo;
 mod health;
 mod kims;
+mod openapi;
 mod organisations;
 mod password_reset;
 mod regions;

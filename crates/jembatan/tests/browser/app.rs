@@ -11,6 +11,9 @@ use tokio_util::sync::CancellationToken;
 pub struct App {
     /// `http://127.0.0.1:PORT`, without a trailing slash.
     pub address: String,
+    /// The application's database, for fixtures a browser cannot create
+    /// (the first officer, as `jembatan user create` makes it).
+    pub db: jembatan_store::Db,
     shutdown: CancellationToken,
     _database: TestDatabase,
 }
@@ -28,9 +31,10 @@ pub async fn spawn_app(backend: Backend) -> Option<App> {
         .expect("test configuration");
     let app = Application::build(&config).await.expect("build application");
     let address = format!("http://127.0.0.1:{}", app.port());
+    let db = app.state().db.clone();
     let shutdown = CancellationToken::new();
     tokio::spawn(app.run_until_stopped(shutdown.clone()));
-    Some(App { address, shutdown, _database: database })
+    Some(App { address, db, shutdown, _database: database })
 }
 
 impl Drop for App {

@@ -297,6 +297,14 @@ impl Browser {
         Ok(())
     }
 
+    /// Chooses the option with `value` in the select named `name` of the
+    /// form posting to `action`.
+    pub async fn choose(&self, action: &str, name: &str, value: &str) -> anyhow::Result<()> {
+        let css = format!("form[action=\"{action}\"] select[name=\"{name}\"]");
+        let select = self.wait_for(Locator::Css(&css), &format!("the choice {name} of {action}")).await?;
+        select.select_by_value(value).await.with_context(|| format!("choose {value} in {name}"))
+    }
+
     /// Clicks the submit button labelled `label` of the form posting to `action`.
     pub async fn submit(&self, action: &str, label: &str) -> anyhow::Result<()> {
         let xpath = format!(

@@ -3,6 +3,7 @@
 
 use anyhow::{bail, ensure};
 
+use crate::app::App;
 use crate::driver::Browser;
 
 /// A person who registers in a journey (each test has its own database).
@@ -94,7 +95,7 @@ async fn log_in(b: &Browser, person: &Person) -> anyhow::Result<()> {
 
 /// The whole journey: browse to a village, check its breadcrumbs, register,
 /// log out, log in, switch to English and back, log out.
-pub async fn register_browse_and_switch_language(b: &Browser) -> anyhow::Result<()> {
+pub async fn register_browse_and_switch_language(b: &Browser, _app: &App) -> anyhow::Result<()> {
     browse_to_a_village(b).await?;
 
     let crumbs = b.texts("nav.breadcrumbs li").await?;
@@ -139,7 +140,7 @@ pub async fn register_browse_and_switch_language(b: &Browser) -> anyhow::Result<
 }
 
 /// The first steps with JavaScript switched off: pages and forms work.
-pub async fn works_without_javascript(b: &Browser) -> anyhow::Result<()> {
+pub async fn works_without_javascript(b: &Browser, _app: &App) -> anyhow::Result<()> {
     b.goto_url("data:text/html,<title>off</title><script>document.title='on'</script>").await?;
     let title = b.title().await?;
     ensure!(title == "off", "JavaScript should be off in this session, but a script ran (title {title:?})");
@@ -172,7 +173,7 @@ async fn overflow(b: &Browser, width: u64) -> anyhow::Result<Option<String>> {
 
 /// At 320 CSS pixels no region page nor the registration and login forms
 /// scroll sideways, and registering works.
-pub async fn fits_a_320px_screen(b: &Browser) -> anyhow::Result<()> {
+pub async fn fits_a_320px_screen(b: &Browser, _app: &App) -> anyhow::Result<()> {
     const WIDTH: u64 = 320;
     b.goto("/").await?;
     b.heading("Jawa Timur").await?;
@@ -209,4 +210,72 @@ pub async fn fits_a_320px_screen(b: &Browser) -> anyhow::Result<()> {
         bail!("pages scroll sideways at {WIDTH} px:\n    {}", problems.join("\n    "));
     }
     Ok(())
+}
+
+/// A Diskominfo officer of Kabupaten Tuban (made as `jembatan user create`
+/// makes the first officers) logs in, registers a KIM in a Tuban village
+/// (verified at once), sees it verified on its public profile, makes a
+/// registered citizen its manager, and finds both actions in the audit log.
+pub async fn officer_registers_a_kim_grants_a_role_and_reads_the_audit_log(
+    b: &Browser,
+    app: &App,
+) -> anyhow::Result<()> {
+    const OFFICER: Person =
+        Person { name: "Agus Wibowo", email: "agus@tuban.example.id", password: "kata sandi petugas" };
+    const BUDI: Person = Person { name: "Budi Santoso", email: "budi@contoh.id", password: "kata sandi budi" };
+    let officer = jembatan::cli::UserCreate {
+        name: OFFICER.name.into(),
+        email: Some(OFFICER.email.into()),
+        phone: None,
+        role: "regency_officer".into(),
+        scope: Some("35.23".into()),
+        password_stdin: true,
+    };
+    jembatan::commands::user::create(&app.db, &officer, Some(OFFICER.password.into())).await?;
+    let citizen = jembatan::cli::UserCreate {
+        name: BUDI.name.into(),
+        email: Some(BUDI.email.into()),
+        phone: None,
+        role: "citizen".into(),
+        scope: None,
+        password_stdin: true,
+    };
+    jembatan::commands::user::create(&app.db, &citizen, Some(BUDI.password.into())).await?;
+
+    b.goto("/masuk").await?;
+    log_in(b, &OFFICER).await?;
+    b.click_link("//header", "Admin").await?;
+    expect_path(b, "/admin").await?;
+    b.click_link("//main", "KIM").await?;
+    expect_path(b, "/admin/kim").await?;
+    b.click_link("//main", "Daftarkan KIM").await?;
+    expect_path(b, "/admin/kim/baru").await?;
+    b.type_into("/admin/kim/baru", "village", "35.23.01.2001").await?;
+    b.type_into("/admin/kim/baru", "name", "KIM Jlodro Berdaya").await?;
+    b.submit("/admin/kim/baru", "Daftarkan KIM").await?;
+    let path = b.path().await?;
+    let kim = path
+        .strip_prefix("/admin/kim/")
+        .and_then(|rest| rest.split(['/', '?']).next())
+        .filter(|id| id.len() == 36)
+        .ok_or_else(|| anyhow::anyhow!("after registering, the KIM's admin page should open, not {path}"))?
+        .to_owned();
+
+    b.goto(&format!("/kim/{kim}")).await?;
+    b.heading("KIM Jlodro Berdaya").await?;
+    b.text("Terverifikasi oleh Diskominfo Kabupaten Tuban").await?;
+
+    b.goto("/admin/peran").await?;
+    b.type_into("/admin/peran", "account", BUDI.email).await?;
+    b.choose("/admin/peran", "role", "kim_manager").await?;
+    b.type_into("/admin/peran", "scope", &kim).await?;
+    b.submit("/admin/peran", "Beri peran").await?;
+    b.text(BUDI.name).await?;
+
+    b.click_link("//main", "Log audit").await?;
+    let actions = b.texts("main table").await?.join(" ");
+    for expected in ["Mendaftarkan KIM", "Memberi peran"] {
+        ensure!(actions.contains(expected), "the audit log shows {expected:?}: {actions}");
+    }
+    log_out(b).await
 }

@@ -24,7 +24,7 @@ async fn run(
     backend: Backend,
     test: &str,
     options: SessionOptions,
-    journey: impl AsyncFnOnce(&Browser) -> anyhow::Result<()>,
+    journey: impl AsyncFnOnce(&Browser, &app::App) -> anyhow::Result<()>,
 ) {
     let Some(app) = spawn_app(backend).await else { return };
     let dir =
@@ -42,7 +42,7 @@ async fn run(
             panic!("{test} ({backend:?}): {e:#}\n  chromedriver log: {}", kept.join("chromedriver.log").display());
         }
     };
-    let outcome = journey(&browser).await;
+    let outcome = journey(&browser, &app).await;
     if let Err(e) = outcome {
         let at = browser.path().await.unwrap_or_else(|_| "(unknown page)".to_owned());
         let saved = browser.save_failure(&dir.path().join("failure.png")).await;
@@ -89,4 +89,5 @@ browser_tests! {
     register_browse_and_switch_language: SessionOptions::DESKTOP => journeys::register_browse_and_switch_language;
     works_without_javascript: SessionOptions::NO_SCRIPT => journeys::works_without_javascript;
     fits_a_320px_screen: SessionOptions::PHONE => journeys::fits_a_320px_screen;
+    officer_registers_a_kim_grants_a_role_and_reads_the_audit_log: SessionOptions::DESKTOP => journeys::officer_registers_a_kim_grants_a_role_and_reads_the_audit_log;
 }

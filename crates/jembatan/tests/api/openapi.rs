@@ -1,0 +1,100 @@
+//! The OpenAPI document covers every API route, and what the API answers
+//! matches the schemas it documents.
+
+use std::collections::BTreeSet;
+
+use jembatan::commands::demo;
+use jembatan_domain::RegionCode;
+use jembatan_store::accounts::{self, TokenScope};
+use jembatan_store::kims::{self, KimFilter};
+use jembatan_store::organisations;
+use serde_json::{Value, json};
+
+use crate::helpers::TestApp;
+use crate::http_tests;
+
+/// The API routes the router registers, read from its source.
+fn registered_routes() -> BTreeSet<String> {
+    let source = include_str!("../../../jembatan-web/src/api/v1/mod.rs");
+    source
+        .match_indices(".route(\"")
+        .map(|(at, call)| source[at + call.len()..].split('"').next().unwrap().to_owned())
+        .collect()
+}
+
+/// A validator for `schema_ref` (e.g. `#/components/schemas/Region`) with
+/// the document's components available as `$defs`.
+fn validator(document: &Value, schema_ref: &str) -> jsonschema::Validator {
+    let components = document["components"]["schemas"].to_string().replace("#/components/schemas/", "#/$defs/");
+    let schema = json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$defs": serde_json::from_str::<Value>(&components).unwrap(),
+        "$ref": schema_ref.replace("#/components/schemas/", "#/$defs/"),
+    });
+    jsonschema::validator_for(&schema).expect("a valid schema")
+}
+
+/// The schema a documented operation promises for `status`.
+fn response_schema(document: &Value, path: &str, status: &str) -> String {
+    let response = &document["paths"][path]["get"]["responses"][status];
+    let response = match response["$ref"].as_str() {
+        Some(r) => &document["components"]["responses"][r.rsplit('/').next().unwrap()],
+        None => response,
+    };
+    response["content"]["application/json"]["schema"]["$ref"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{path} {status} has a schema reference"))
+        .to_owned()
+}
+
+async fn check(app: &TestApp, document: &Value, template: &str, url: &str, status: u16, token: Option<&str>) {
+    // API clients carry no cookies: a token or nothing.
+    let mut request = reqwest::Client::new().get(app.url(url));
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    let response = request.send().await.unwrap();
+    assert_eq!(response.status().as_u16(), status, "{url}");
+    let body: Value = response.json().await.unwrap();
+    let schema = response_schema(document, template, &status.to_string());
+    let validator = validator(document, &schema);
+    let problems: Vec<String> =
+        validator.iter_errors(&body).map(|e| format!("{} at {}", e, e.instance_path())).collect();
+    assert!(problems.is_empty(), "{url} does not match {schema}: {problems:#?}");
+}
+
+http_tests! {
+    async fn every_api_route_is_documented_and_answers_as_documented(app) {
+        let (status, document) = app.get_json("/api/v1/openapi.json").await;
+        assert_eq!(status, 200);
+        assert_eq!(document["openapi"], "3.1.0");
+        assert_eq!(document["servers"][0]["url"], "http://127.0.0.1");
+        let documented: BTreeSet<String> = document["paths"].as_object().unwrap().keys().cloned().collect();
+        assert_eq!(documented, registered_routes(), "the document and the router list the same paths");
+
+        demo::ensure_loaded(&app.db).await.unwrap();
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 29).unwrap();
+        let filter = KimFilter { within: RegionCode::parse("35.23").unwrap(), status: None };
+        let kim = kims::list(&app.db, &filter, today, 1, 0).await.unwrap().remove(0).id;
+        let org = organisations::list(&app.db, None, &RegionCode::parse("35.23").unwrap()).await.unwrap().remove(0).id;
+        let person = app.register("Penguji API").await;
+        let user = app.user_id(&person.email).await;
+        let (_, token) = accounts::create_api_token(&app.db, user, "uji", TokenScope::Read).await.unwrap();
+
+        let cases: &[(&str, String, u16, bool)] = &[
+            ("/api/v1/regions", "/api/v1/regions?q=tub".into(), 200, false),
+            ("/api/v1/regions", "/api/v1/regions?limit=0".into(), 400, false),
+            ("/api/v1/regions/{code}", "/api/v1/regions/35.23.01".into(), 200, false),
+            ("/api/v1/regions/{code}", "/api/v1/regions/35.99".into(), 404, false),
+            ("/api/v1/kims", "/api/v1/kims?region=35&limit=5".into(), 200, false),
+            ("/api/v1/kims/{id}", format!("/api/v1/kims/{kim}"), 200, false),
+            ("/api/v1/organisations", "/api/v1/organisations?region=35.23".into(), 200, false),
+            ("/api/v1/organisations/{id}", format!("/api/v1/organisations/{org}"), 200, false),
+            ("/api/v1/me", "/api/v1/me".into(), 200, true),
+            ("/api/v1/me", "/api/v1/me".into(), 401, false),
+        ];
+        for (template, url, status, authenticated) in cases {
+            check(&app, &document, template, url, *status, authenticated.then_some(token.as_str())).await;
+        }
+    }
+}
