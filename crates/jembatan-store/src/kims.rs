@@ -469,6 +469,49 @@ fn filter_clause(filter: &KimFilter, args: &mut Args) -> String {
     clause
 }
 
+/// Counts of a region's KIMs for a dashboard, computed in the database.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct KimSummary {
+    /// KIMs per lifecycle status (statuses without KIMs are absent).
+    pub by_status: Vec<(KimStatus, i64)>,
+    pub sk_missing: i64,
+    pub sk_expired: i64,
+    /// Valid, lapsing within [`SK_EXPIRY_WARNING_DAYS`].
+    pub sk_expiring: i64,
+    pub unverified: i64,
+}
+
+/// Counts the KIMs within a region by status, SK validity on `today` (as
+/// [`SkValidity::on_day`] judges it) and verification, in one query.
+pub async fn summary(db: &Db, within: &RegionCode, today: NaiveDate) -> StoreResult<KimSummary> {
+    let mut args = Args::default();
+    let clause = filter_clause(&KimFilter { within: within.clone(), status: None }, &mut args);
+    let soon = today.checked_add_days(Days::new(SK_EXPIRY_WARNING_DAYS as u64)).unwrap_or(today);
+    let today = args.text(format_date(today));
+    let soon = args.text(format_date(soon));
+    let sql = format!(
+        "SELECT k.status, COUNT(*) AS total, \
+           SUM(CASE WHEN k.sk_number IS NULL THEN 1 ELSE 0 END) AS missing, \
+           SUM(CASE WHEN k.sk_number IS NOT NULL AND k.sk_expires < {today} THEN 1 ELSE 0 END) AS expired, \
+           SUM(CASE WHEN k.sk_number IS NOT NULL AND k.sk_expires >= {today} AND k.sk_expires <= {soon} \
+                    THEN 1 ELSE 0 END) AS expiring, \
+           SUM(CASE WHEN k.verified_at IS NULL THEN 1 ELSE 0 END) AS unverified \
+         FROM {KIM_FROM} WHERE {clause} GROUP BY k.status"
+    );
+    let rows: Vec<(String, i64, i64, i64, i64, i64)> =
+        on_pool!(db, pool => bind_args!(sqlx::query_as(&sql), args).fetch_all(pool).await)?;
+    let mut summary = KimSummary::default();
+    for (status, total, missing, expired, expiring, unverified) in rows {
+        summary.by_status.push((stored(KimStatus::parse(&status), "KIM status")?, total));
+        summary.sk_missing += missing;
+        summary.sk_expired += expired;
+        summary.sk_expiring += expiring;
+        summary.unverified += unverified;
+    }
+    summary.by_status.sort();
+    Ok(summary)
+}
+
 /// KIMs within a region, by name, with their status and SK validity on
 /// `today`; `limit` from `offset`.
 pub async fn list(

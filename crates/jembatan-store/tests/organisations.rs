@@ -474,3 +474,50 @@ contract_tests! {
         assert_eq!(kims::members(&db, kim.id()).await.unwrap(), [moved]);
     }
 }
+
+mod kim_summary {
+    use chrono::NaiveDate;
+    use jembatan_domain::RegionCode;
+    use jembatan_domain::kim::KimForm;
+    use jembatan_domain::organisation::{KimStatus, SkValidity};
+    use jembatan_store::kims::{self, KimFilter};
+    use jembatan_store::{Db, contract_tests};
+
+    async fn register(db: &Db, name: &str, village: &str, status: &str, sk_expires: &str) {
+        let with_sk = status != "dibentuk";
+        let form = KimForm {
+            name: name.into(),
+            village: village.into(),
+            status: status.into(),
+            sk_number: if with_sk { "188/1/2024".into() } else { String::new() },
+            sk_issuer: if with_sk { "Bupati Tuban".into() } else { String::new() },
+            sk_date: if with_sk { "2019-01-01".into() } else { String::new() },
+            sk_expires: sk_expires.into(),
+            ..KimForm::default()
+        };
+        let new = form.validate().unwrap();
+        db.write(move |tx| Box::pin(async move { kims::register(tx, &new, None).await })).await.unwrap();
+    }
+
+    contract_tests! {
+        async fn the_dashboard_summary_agrees_with_the_list(db) {
+            let today = NaiveDate::from_ymd_opt(2026, 11, 29).unwrap();
+            register(&db, "KIM A", "35.23.01.2001", "aktif", "2026-11-28").await;
+            register(&db, "KIM B", "35.23.01.2002", "aktif", "2026-11-29").await;
+            register(&db, "KIM C", "35.23.01.2003", "terdaftar", "2026-12-29").await;
+            register(&db, "KIM D", "35.23.01.2004", "aktif", "2027-06-30").await;
+            register(&db, "KIM E", "35.23.02.2001", "dibentuk", "").await;
+            register(&db, "KIM F", "35.07.01.2001", "aktif", "2020-01-01").await;
+            let tuban = RegionCode::parse("35.23").unwrap();
+            let summary = kims::summary(&db, &tuban, today).await.unwrap();
+            assert_eq!(summary.by_status, vec![(KimStatus::Dibentuk, 1), (KimStatus::Terdaftar, 1), (KimStatus::Aktif, 3)]);
+            let listed = kims::list(&db, &KimFilter { within: tuban, status: None }, today, 100, 0).await.unwrap();
+            let count = |v| listed.iter().filter(|k| k.sk_validity == v).count() as i64;
+            assert_eq!(summary.sk_expired, count(SkValidity::Expired));
+            assert_eq!(summary.sk_expiring, count(SkValidity::ExpiringSoon));
+            assert_eq!(summary.sk_missing, count(SkValidity::Missing));
+            assert_eq!((summary.sk_expired, summary.sk_expiring, summary.sk_missing), (1, 2, 1));
+            assert_eq!(summary.unverified, 5);
+        }
+    }
+}

@@ -18,7 +18,7 @@ use chrono::NaiveDate;
 use jembatan_domain::RegionCode;
 use jembatan_domain::authz::{self, Action, AdminSection, Resource};
 use jembatan_domain::organisation::{KimStatus, OrgKind, OrgRef, SkValidity};
-use jembatan_store::kims::{self as kim_store, KimFilter};
+use jembatan_store::kims as kim_store;
 use jembatan_store::{notifications, organisations as org_store, regions};
 
 use crate::auth::Viewer;
@@ -252,9 +252,6 @@ struct DashboardPage {
     can_create_org: bool,
 }
 
-/// How many KIMs of a region a dashboard reads at most to count SK validity.
-const SK_COUNT_LIMIT: i64 = 20_000;
-
 /// `GET /admin`: what the viewer administers, with counts and links.
 pub async fn show_dashboard(ctx: Ctx, viewer: Viewer) -> Result<Response, AppError> {
     viewer.authorize(Action::OpenAdmin, &Resource::Platform)?;
@@ -263,32 +260,33 @@ pub async fn show_dashboard(ctx: Ctx, viewer: Viewer) -> Result<Response, AppErr
     let today = today(&ctx);
     let mut summaries = Vec::new();
     for region in administered(&viewer) {
-        let mut by_status = Vec::new();
-        for status in KimStatus::ALL {
-            let filter = KimFilter { within: region.clone(), status: Some(*status) };
-            by_status.push(Count {
+        let summary = kim_store::summary(db, &region, today).await?;
+        let by_status = KimStatus::ALL
+            .iter()
+            .map(|status| Count {
                 label: status_label(&ctx, *status),
-                value: kim_store::count(db, &filter).await?,
+                value: summary.by_status.iter().find(|(s, _)| s == status).map_or(0, |(_, n)| *n),
                 class: "",
-            });
-        }
-        let filter = KimFilter { within: region.clone(), status: None };
-        let listed = kim_store::list(db, &filter, today, SK_COUNT_LIMIT, 0).await?;
-        let sk = [SkValidity::ExpiringSoon, SkValidity::Expired, SkValidity::Missing]
-            .into_iter()
-            .map(|validity| {
-                let (label, class) = sk_label(&ctx, validity);
-                let value = listed.iter().filter(|k| k.sk_validity == validity).count() as i64;
-                Count { label, value, class }
             })
             .collect();
+        let sk = [
+            (SkValidity::ExpiringSoon, summary.sk_expiring),
+            (SkValidity::Expired, summary.sk_expired),
+            (SkValidity::Missing, summary.sk_missing),
+        ]
+        .into_iter()
+        .map(|(validity, value)| {
+            let (label, class) = sk_label(&ctx, validity);
+            Count { label, value, class }
+        })
+        .collect();
         summaries.push(RegionSummary {
             label: region_label(&ctx, &region).await?,
             kims_href: ctx.t.href("/admin/kim"),
             audit_href: ctx.t.href(&format!("/admin/audit?wilayah={region}")),
             by_status,
             sk,
-            unverified: listed.iter().filter(|k| !k.verified).count() as i64,
+            unverified: summary.unverified,
         });
     }
     let mut kim_summaries = Vec::new();
