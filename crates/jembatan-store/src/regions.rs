@@ -174,8 +174,15 @@ pub async fn import(db: &Db, source: RegionSource<'_>, version: &str) -> Result<
         Box::pin(async move {
             // Parents come before children in `pending` (files are read top-down),
             // and each chunk holds one level, so foreign keys hold per statement.
+            // Rows per INSERT: sqlx looks each SQLite parameter up by name,
+            // which costs time growing with the statement's parameter count,
+            // so SQLite gets small statements; PostgreSQL takes big ones.
+            let rows_per_statement = match tx.backend() {
+                crate::Backend::Sqlite => 40,
+                crate::Backend::Postgres => 1000,
+            };
             for chunk in pending.chunk_by(|a, b| a.code.level() == b.code.level()) {
-                for rows in chunk.chunks(500) {
+                for rows in chunk.chunks(rows_per_statement) {
                     upsert_chunk(tx, rows).await?;
                 }
             }

@@ -80,8 +80,6 @@ struct Follower {
     /// Changes acted on before they were final, so a poll does not drop
     /// the same pages again while an old transaction holds them back.
     early: HashSet<ChangeCursor>,
-    /// The process's commit count when the follower last caught up.
-    seen_local: u64,
 }
 
 /// The page cache of one process.
@@ -92,6 +90,9 @@ pub struct PageCache {
     /// Counts invalidations, so a page rendered while one happened is not
     /// stored (it may predate the change that was just dropped).
     invalidations: AtomicU64,
+    /// The process's commit count when the follower last caught up; read
+    /// on every request without taking the follower's lock.
+    seen_local: AtomicU64,
 }
 
 impl PageCache {
@@ -99,8 +100,9 @@ impl PageCache {
         PageCache {
             db,
             pages: RwLock::new(HashMap::new()),
-            follower: Mutex::new(Follower { cursor: None, early: HashSet::new(), seen_local: 0 }),
+            follower: Mutex::new(Follower { cursor: None, early: HashSet::new() }),
             invalidations: AtomicU64::new(0),
+            seen_local: AtomicU64::new(0),
         }
     }
 
@@ -137,7 +139,7 @@ impl PageCache {
         let Some(mut cursor) = follower.cursor else {
             // First run: start from the log's head with an empty cache.
             follower.cursor = Some(changes::head(&self.db).await?);
-            follower.seen_local = local;
+            self.seen_local.store(local, Ordering::Release);
             self.drop_tagged(&StaleTags { everything: true, tags: HashSet::new() });
             return Ok(());
         };
@@ -168,13 +170,13 @@ impl PageCache {
             self.drop_tagged(&stale);
         }
         follower.cursor = Some(cursor);
-        follower.seen_local = local;
+        self.seen_local.store(local, Ordering::Release);
         Ok(())
     }
 
     /// Whether this process committed writes the follower has not read yet.
-    async fn behind_local_writes(&self) -> bool {
-        self.follower.lock().await.seen_local != self.db.local_commits()
+    fn behind_local_writes(&self) -> bool {
+        self.seen_local.load(Ordering::Acquire) != self.db.local_commits()
     }
 
     async fn stale_tags(&self, batch: &[Change]) -> StoreResult<StaleTags> {
@@ -273,7 +275,7 @@ pub async fn serve_cached(State(state): State<AppState>, request: Request, next:
         return next.run(request).await;
     }
     let cache = &state.page_cache;
-    if cache.behind_local_writes().await
+    if cache.behind_local_writes()
         && let Err(e) = cache.catch_up().await
     {
         tracing::warn!(error = %e, "page cache cannot catch up; answering uncached");
