@@ -13,6 +13,7 @@
 //!   [`MailText`]; this crate holds no sentences.
 
 pub mod accounts;
+pub mod content;
 pub mod kims;
 pub mod mail;
 #[cfg(feature = "testing")]

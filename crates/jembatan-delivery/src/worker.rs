@@ -156,6 +156,7 @@ impl Worker {
         };
         worker.register(jembatan_store::accounts::PASSWORD_RESET_EMAIL, crate::accounts::PasswordResetEmailHandler);
         worker.register(jembatan_store::kims::SK_EXPIRY_SCAN_JOB, crate::kims::SkExpiryScanHandler);
+        worker.register(jembatan_store::content::PUBLISH_JOB, crate::content::PublishScheduledHandler);
         worker
     }
 

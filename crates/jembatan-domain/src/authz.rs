@@ -4,6 +4,7 @@
 //! never look at roles themselves. Rules are written per action so a reader
 //! can check one action's policy in one place.
 
+use crate::content::{ContentRef, ContentStatus, check_targets};
 use crate::ids::{OrgId, UserId};
 use crate::organisation::{OrgKind, OrgRef};
 use crate::region::{RegionCode, RegionLevel};
@@ -44,6 +45,30 @@ impl Actor {
     /// Province admin or regency officer whose region covers `region`.
     fn administers(&self, region: &RegionCode) -> bool {
         self.covers_region(Role::ProvinceAdmin, region) || self.covers_region(Role::RegencyOfficer, region)
+    }
+
+    /// Publishes content for `org` without anyone's review: a KIM's
+    /// managers, an agency's officers, the regency officers for their
+    /// Diskominfo office, a province admin for everyone in the province.
+    /// Bodies without accounts publish nothing.
+    fn publishes_for(&self, org: &OrgRef) -> bool {
+        match org.kind {
+            OrgKind::Body => false,
+            _ if self.covers_region(Role::ProvinceAdmin, &org.region) => true,
+            OrgKind::Kim => self.holds_for_org(Role::KimManager, org.id),
+            OrgKind::Agency => self.holds_for_org(Role::AgencyOfficer, org.id),
+            OrgKind::Diskominfo => self.covers_region(Role::RegencyOfficer, &org.region),
+        }
+    }
+
+    /// Writes content for `org`: its publishers and a KIM's contributors.
+    fn writes_for(&self, org: &OrgRef) -> bool {
+        self.publishes_for(org) || (org.kind == OrgKind::Kim && self.holds_for_org(Role::KimContributor, org.id))
+    }
+
+    /// The actor wrote this item.
+    fn wrote(&self, content: &ContentRef) -> bool {
+        self.user.is_some() && content.author == self.user
     }
 
     /// Whether the actor has any role beyond citizen.
@@ -90,6 +115,35 @@ pub enum Action {
     /// is narrowed to the actor's scope, and each thing in it is checked
     /// with its own action.
     OpenAdminSection(AdminSection),
+    /// Write a new item for an organisation (the resource).
+    CreateContent,
+    /// Change an item's text and fields: its author while it is a draft,
+    /// its organisation's publishers until it is archived.
+    EditContent,
+    /// Hand a draft to the reviewers.
+    SubmitContent,
+    /// Publish an item now or at a set time.
+    PublishContent,
+    /// Send an item under review back to its author with a comment.
+    ReturnContent,
+    /// Take an item down as moderation, with a reason (a regency officer
+    /// within the regency, a province admin).
+    UnpublishContent,
+    /// Retire an item of one's own organisation.
+    ArchiveContent,
+    /// Bring an archived item back to draft.
+    RestoreContent,
+    /// Add a correction (ralat), shown publicly with its date.
+    CorrectContent,
+    /// Comment on an item (reviewers and its author).
+    CommentContent,
+    /// See what is not public about an item: unpublished text, revisions,
+    /// comments.
+    ViewContentPrivate,
+    /// Open the reviewer's queue; what it lists is [`review_scope`].
+    ReviewContent,
+    /// Create and edit the managed list of topics.
+    ManageTopics,
 }
 
 /// The sections of the administration area.
@@ -118,6 +172,8 @@ pub enum Resource<'a> {
     Scope(&'a Scope),
     /// Another account.
     User(&'a UserTarget),
+    /// A content item.
+    Content(&'a ContentRef),
 }
 
 /// What authorization needs to know about another account.
@@ -133,6 +189,10 @@ pub struct UserTarget {
 pub fn can(actor: &Actor, action: Action, resource: &Resource<'_>) -> bool {
     let logged_in = actor.user.is_some();
     match (action, resource) {
+        // Only published items are public; the rest is for those who work on them.
+        (Action::ViewPublic, Resource::Content(content)) => {
+            content.status == ContentStatus::Published || can(actor, Action::ViewContentPrivate, resource)
+        }
         (Action::ViewPublic, _) => true,
         (Action::UseOwnAccount, Resource::Platform) => logged_in,
         (Action::OpenAdmin, Resource::Platform) => logged_in && actor.is_privileged(),
@@ -173,8 +233,83 @@ pub fn can(actor: &Actor, action: Action, resource: &Resource<'_>) -> bool {
             org.kind == OrgKind::Kim
                 && (actor.administers(&org.region) || actor.holds_for_org(Role::KimManager, org.id))
         }
+        (Action::CreateContent, Resource::Organisation(org)) => actor.writes_for(org),
+        (Action::EditContent, Resource::Content(c)) => {
+            c.status != ContentStatus::Archived
+                && (actor.publishes_for(&c.org)
+                    || (actor.wrote(c) && c.status == ContentStatus::Draft && actor.writes_for(&c.org)))
+        }
+        (Action::SubmitContent, Resource::Content(c)) => {
+            actor.writes_for(&c.org) && (actor.wrote(c) || actor.publishes_for(&c.org))
+        }
+        (Action::PublishContent, Resource::Content(c)) => {
+            actor.publishes_for(&c.org) && check_targets(&c.org, &c.regions).is_ok()
+        }
+        (Action::ReturnContent | Action::CorrectContent, Resource::Content(c)) => actor.publishes_for(&c.org),
+        (Action::UnpublishContent, Resource::Content(c)) => logged_in && actor.administers(&c.org.region),
+        (Action::ArchiveContent, Resource::Content(c)) => {
+            actor.publishes_for(&c.org) || (logged_in && actor.administers(&c.org.region))
+        }
+        (Action::RestoreContent, Resource::Content(c)) => {
+            if c.moderated {
+                logged_in && actor.administers(&c.org.region)
+            } else {
+                actor.publishes_for(&c.org)
+            }
+        }
+        (Action::CommentContent, Resource::Content(c)) => {
+            actor.publishes_for(&c.org) || (actor.wrote(c) && actor.writes_for(&c.org))
+        }
+        (Action::ViewContentPrivate, Resource::Content(c)) => {
+            actor.publishes_for(&c.org) || actor.wrote(c) || (logged_in && actor.administers(&c.org.region))
+        }
+        (Action::ReviewContent, Resource::Platform) => logged_in && !review_scope(actor).is_empty(),
+        (Action::ManageTopics, Resource::Platform) => logged_in && actor.holds(Role::ProvinceAdmin).next().is_some(),
         _ => false,
     }
+}
+
+/// Whose submitted items a reviewer may publish: what the reviewer's queue
+/// lists. It agrees with [`Action::PublishContent`] (checked by a test).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReviewScope {
+    /// KIMs the actor manages and agencies the actor serves.
+    pub orgs: Vec<OrgId>,
+    /// Regions whose Diskominfo offices' items the actor reviews (a regency officer's regency).
+    pub diskominfo_within: Vec<RegionCode>,
+    /// Regions whose organisations' items the actor reviews, all kinds (a province admin's province).
+    pub within: Vec<RegionCode>,
+}
+
+impl ReviewScope {
+    /// Nothing to review.
+    pub fn is_empty(&self) -> bool {
+        self.orgs.is_empty() && self.diskominfo_within.is_empty() && self.within.is_empty()
+    }
+
+    /// Whether items of `org` fall in the scope.
+    pub fn covers(&self, org: &OrgRef) -> bool {
+        org.kind != OrgKind::Body
+            && (self.orgs.contains(&org.id)
+                || self.within.iter().any(|r| r.contains(&org.region))
+                || (org.kind == OrgKind::Diskominfo && self.diskominfo_within.iter().any(|r| r.contains(&org.region))))
+    }
+}
+
+/// The organisations whose content `actor` publishes, as a filter for the
+/// reviewer's queue.
+pub fn review_scope(actor: &Actor) -> ReviewScope {
+    let mut scope = ReviewScope::default();
+    for grant in &actor.grants {
+        match (grant.role, &grant.scope) {
+            (Role::ProvinceAdmin, Scope::Region(r)) => scope.within.push(r.clone()),
+            (Role::RegencyOfficer, Scope::Region(r)) => scope.diskominfo_within.push(r.clone()),
+            (Role::KimManager, Scope::Organisation(o)) if o.kind == OrgKind::Kim => scope.orgs.push(o.id),
+            (Role::AgencyOfficer, Scope::Organisation(o)) if o.kind == OrgKind::Agency => scope.orgs.push(o.id),
+            _ => {}
+        }
+    }
+    scope
 }
 
 /// Who may hand out `role` in `scope`: a province admin anything in the
@@ -391,6 +526,177 @@ mod tests {
             assert!(!section(&contributor, s) && !section(&checker, s), "{s:?}");
         }
         assert!(can(&contributor, Action::OpenAdmin, &Resource::Platform), "privileged, sees the dashboard");
+    }
+
+    fn item(org: &OrgRef, author: Option<UserId>, status: ContentStatus) -> ContentRef {
+        let regions = vec![org.region.clone()];
+        ContentRef {
+            id: crate::content::ContentId::generate(),
+            org: org.clone(),
+            author,
+            status,
+            regions,
+            moderated: false,
+        }
+    }
+
+    fn allowed(a: &Actor, c: &ContentRef) -> Vec<&'static str> {
+        let actions = [
+            (Action::EditContent, "edit"),
+            (Action::SubmitContent, "submit"),
+            (Action::PublishContent, "publish"),
+            (Action::ReturnContent, "return"),
+            (Action::UnpublishContent, "unpublish"),
+            (Action::ArchiveContent, "archive"),
+            (Action::RestoreContent, "restore"),
+            (Action::CorrectContent, "correct"),
+            (Action::CommentContent, "comment"),
+            (Action::ViewContentPrivate, "view_private"),
+        ];
+        actions.into_iter().filter(|(action, _)| can(a, *action, &Resource::Content(c))).map(|(_, n)| n).collect()
+    }
+
+    #[test]
+    fn kim_contributors_write_and_submit_their_own_drafts() {
+        let kim = org(OrgKind::Kim, "35.23.01.2001");
+        let other_kim = org(OrgKind::Kim, "35.23.01.2002");
+        let contributor = actor(vec![(Role::KimContributor, Scope::Organisation(kim.clone()))]);
+        assert!(can(&contributor, Action::CreateContent, &Resource::Organisation(&kim)));
+        assert!(!can(&contributor, Action::CreateContent, &Resource::Organisation(&other_kim)));
+        let own = item(&kim, contributor.user, ContentStatus::Draft);
+        assert_eq!(allowed(&contributor, &own), ["edit", "submit", "comment", "view_private"]);
+        let submitted = ContentRef { status: ContentStatus::Submitted, ..own.clone() };
+        assert_eq!(allowed(&contributor, &submitted), ["submit", "comment", "view_private"], "no edits under review");
+        let someone_elses = item(&kim, Some(UserId::generate()), ContentStatus::Draft);
+        assert!(allowed(&contributor, &someone_elses).is_empty());
+        assert!(!can(&contributor, Action::ViewPublic, &Resource::Content(&someone_elses)), "drafts are not public");
+        assert!(can(&contributor, Action::ViewPublic, &Resource::Content(&own)));
+        let published = ContentRef { status: ContentStatus::Published, ..someone_elses };
+        assert!(can(&Actor::anonymous(), Action::ViewPublic, &Resource::Content(&published)));
+        assert!(!can(&contributor, Action::ReviewContent, &Resource::Platform));
+        let former = actor(vec![]);
+        let theirs = item(&kim, former.user, ContentStatus::Draft);
+        assert_eq!(allowed(&former, &theirs), ["view_private"], "a revoked contributor only sees what they wrote");
+    }
+
+    #[test]
+    fn kim_managers_review_publish_and_correct_their_kims_content() {
+        let kim = org(OrgKind::Kim, "35.23.01.2001");
+        let manager = actor(vec![(Role::KimManager, Scope::Organisation(kim.clone()))]);
+        let submitted = item(&kim, Some(UserId::generate()), ContentStatus::Submitted);
+        assert_eq!(
+            allowed(&manager, &submitted),
+            ["edit", "submit", "publish", "return", "archive", "restore", "correct", "comment", "view_private"]
+        );
+        assert!(can(&manager, Action::ReviewContent, &Resource::Platform));
+        let elsewhere = item(&org(OrgKind::Kim, "35.23.01.2002"), None, ContentStatus::Submitted);
+        assert!(allowed(&manager, &elsewhere).is_empty());
+        let too_wide = ContentRef { regions: vec![code("35.23")], ..submitted.clone() };
+        assert!(
+            !can(&manager, Action::PublishContent, &Resource::Content(&too_wide)),
+            "a KIM reaches its district only"
+        );
+        let archived = ContentRef { status: ContentStatus::Archived, ..submitted.clone() };
+        assert!(!can(&manager, Action::EditContent, &Resource::Content(&archived)));
+        let moderated = ContentRef { moderated: true, ..archived };
+        assert!(
+            !can(&manager, Action::RestoreContent, &Resource::Content(&moderated)),
+            "moderation is not undone by the KIM"
+        );
+        assert!(!can(&manager, Action::UnpublishContent, &Resource::Content(&submitted)));
+    }
+
+    #[test]
+    fn agency_and_diskominfo_officers_publish_their_own_official_content() {
+        let agency = org(OrgKind::Agency, "35.23");
+        let officer = actor(vec![(Role::AgencyOfficer, Scope::Organisation(agency.clone()))]);
+        assert!(can(&officer, Action::CreateContent, &Resource::Organisation(&agency)));
+        let own = item(&agency, officer.user, ContentStatus::Draft);
+        assert!(can(&officer, Action::PublishContent, &Resource::Content(&own)), "directly, without review");
+        let other_agency = org(OrgKind::Agency, "35.23");
+        assert!(!can(&officer, Action::CreateContent, &Resource::Organisation(&other_agency)));
+        let kim = org(OrgKind::Kim, "35.23.01.2001");
+        assert!(allowed(&officer, &item(&kim, None, ContentStatus::Submitted)).is_empty());
+
+        let tuban = actor(vec![(Role::RegencyOfficer, region("35.23"))]);
+        let diskominfo_tuban = org(OrgKind::Diskominfo, "35.23");
+        let diskominfo_jatim = org(OrgKind::Diskominfo, "35");
+        assert!(can(&tuban, Action::CreateContent, &Resource::Organisation(&diskominfo_tuban)));
+        assert!(!can(&tuban, Action::CreateContent, &Resource::Organisation(&diskominfo_jatim)));
+        assert!(!can(&tuban, Action::CreateContent, &Resource::Organisation(&agency)), "not the agency's voice");
+        assert!(!can(&tuban, Action::CreateContent, &Resource::Organisation(&kim)));
+        let official = item(&diskominfo_tuban, tuban.user, ContentStatus::Draft);
+        assert!(can(&tuban, Action::PublishContent, &Resource::Content(&official)));
+        let body = org(OrgKind::Body, "35.23.01.2001");
+        let admin = actor(vec![(Role::ProvinceAdmin, region("35"))]);
+        assert!(!can(&admin, Action::CreateContent, &Resource::Organisation(&body)), "bodies publish nothing");
+    }
+
+    #[test]
+    fn regency_officers_unpublish_within_the_regency_and_province_admins_everywhere() {
+        let tuban = actor(vec![(Role::RegencyOfficer, region("35.23"))]);
+        let admin = actor(vec![(Role::ProvinceAdmin, region("35"))]);
+        let kim_item = item(&org(OrgKind::Kim, "35.23.01.2001"), None, ContentStatus::Published);
+        let agency_item = item(&org(OrgKind::Agency, "35.23"), None, ContentStatus::Published);
+        let malang_item = item(&org(OrgKind::Kim, "35.07.01.2001"), None, ContentStatus::Published);
+        let province_item = item(&org(OrgKind::Diskominfo, "35"), None, ContentStatus::Published);
+        for c in [&kim_item, &agency_item] {
+            assert_eq!(allowed(&tuban, c), ["unpublish", "archive", "view_private"], "{:?}", c.org.kind);
+            assert!(can(&admin, Action::UnpublishContent, &Resource::Content(c)));
+            assert!(can(&admin, Action::PublishContent, &Resource::Content(c)));
+        }
+        assert!(allowed(&tuban, &malang_item).is_empty());
+        assert!(allowed(&tuban, &province_item).is_empty(), "the province's own content is not the regency's");
+        assert!(can(&admin, Action::UnpublishContent, &Resource::Content(&malang_item)));
+        let moderated = ContentRef { status: ContentStatus::Archived, moderated: true, ..kim_item };
+        assert!(can(&tuban, Action::RestoreContent, &Resource::Content(&moderated)));
+        assert!(!can(&Actor::anonymous(), Action::UnpublishContent, &Resource::Content(&moderated)));
+        assert!(can(&admin, Action::ManageTopics, &Resource::Platform));
+        assert!(!can(&tuban, Action::ManageTopics, &Resource::Platform));
+    }
+
+    #[test]
+    fn the_review_queue_matches_the_publishing_rule() {
+        let kim = org(OrgKind::Kim, "35.23.01.2001");
+        let agency = org(OrgKind::Agency, "35.23");
+        let orgs = [
+            kim.clone(),
+            agency.clone(),
+            org(OrgKind::Kim, "35.23.02.2001"),
+            org(OrgKind::Kim, "35.07.01.2001"),
+            org(OrgKind::Agency, "35.07"),
+            org(OrgKind::Diskominfo, "35.23"),
+            org(OrgKind::Diskominfo, "35.07"),
+            org(OrgKind::Diskominfo, "35"),
+            org(OrgKind::Body, "35.23"),
+        ];
+        let actors = [
+            actor(vec![]),
+            actor(vec![(Role::KimContributor, Scope::Organisation(kim.clone()))]),
+            actor(vec![(Role::KimManager, Scope::Organisation(kim.clone()))]),
+            actor(vec![(Role::AgencyOfficer, Scope::Organisation(agency.clone()))]),
+            actor(vec![(Role::RegencyOfficer, region("35.23"))]),
+            actor(vec![(Role::ProvinceAdmin, region("35"))]),
+            actor(vec![(Role::FactChecker, region("35"))]),
+        ];
+        for a in &actors {
+            let scope = review_scope(a);
+            for o in &orgs {
+                let c = ContentRef {
+                    regions: vec![crate::content::target_reach(o)],
+                    ..item(o, None, ContentStatus::Submitted)
+                };
+                assert_eq!(
+                    scope.covers(o),
+                    can(a, Action::PublishContent, &Resource::Content(&c)),
+                    "{:?} on {:?} {}",
+                    a.grants.iter().map(|g| g.role).collect::<Vec<_>>(),
+                    o.kind,
+                    o.region
+                );
+            }
+            assert_eq!(!scope.is_empty(), can(a, Action::ReviewContent, &Resource::Platform));
+        }
     }
 
     #[test]

@@ -33,6 +33,19 @@ pub enum ValidationCode {
     ExpiredToken,
     /// A one-time link or token was already used.
     UsedToken,
+    /// Not a whole number of the expected kind (a price in rupiah).
+    InvalidNumber,
+    /// A lower bound above its upper bound (a product's price range).
+    InvalidRange,
+    /// Not a date and time (`YYYY-MM-DDTHH:MM`).
+    InvalidDateTime,
+    /// A time that must lie in the future does not (scheduled publishing).
+    NotInFuture,
+    /// More entries than a list accepts (target regions, topics, photos).
+    TooMany,
+    /// A workflow step that the item's current status does not allow
+    /// (publishing an archived item, returning a published one).
+    InvalidTransition,
 }
 
 impl ValidationCode {
@@ -59,6 +72,12 @@ impl ValidationCode {
             ValidationCode::EndBeforeStart => "end_before_start",
             ValidationCode::ExpiredToken => "expired_token",
             ValidationCode::UsedToken => "used_token",
+            ValidationCode::InvalidNumber => "invalid_number",
+            ValidationCode::InvalidRange => "invalid_range",
+            ValidationCode::InvalidDateTime => "invalid_date_time",
+            ValidationCode::NotInFuture => "not_in_future",
+            ValidationCode::TooMany => "too_many",
+            ValidationCode::InvalidTransition => "invalid_transition",
         }
     }
 
@@ -84,6 +103,12 @@ impl ValidationCode {
         ValidationCode::EndBeforeStart,
         ValidationCode::ExpiredToken,
         ValidationCode::UsedToken,
+        ValidationCode::InvalidNumber,
+        ValidationCode::InvalidRange,
+        ValidationCode::InvalidDateTime,
+        ValidationCode::NotInFuture,
+        ValidationCode::TooMany,
+        ValidationCode::InvalidTransition,
     ];
 }
 

@@ -4,11 +4,14 @@
 pub mod account;
 pub mod authz;
 pub mod contact;
+pub mod content;
 pub mod error;
 pub mod ids;
 pub mod kim;
+pub mod markdown;
 pub mod organisation;
 pub mod password;
+pub mod quality;
 pub mod region;
 pub mod role;
 pub mod time;

@@ -25,6 +25,12 @@ pub enum Entity {
     User,
     Organisation,
     Grant,
+    /// A content item (its id): text, status, regions, topics, corrections.
+    Content,
+    /// A topic (its slug).
+    Topic,
+    /// An uploaded image (its id).
+    Media,
 }
 
 impl Entity {
@@ -34,6 +40,9 @@ impl Entity {
             Entity::User => "user",
             Entity::Organisation => "organisation",
             Entity::Grant => "grant",
+            Entity::Content => "content",
+            Entity::Topic => "topic",
+            Entity::Media => "media",
         }
     }
 
@@ -43,6 +52,9 @@ impl Entity {
             "user" => Some(Entity::User),
             "organisation" => Some(Entity::Organisation),
             "grant" => Some(Entity::Grant),
+            "content" => Some(Entity::Content),
+            "topic" => Some(Entity::Topic),
+            "media" => Some(Entity::Media),
             _ => None,
         }
     }

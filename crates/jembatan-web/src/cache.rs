@@ -25,9 +25,10 @@ use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
+use jembatan_domain::content::{ContentId, ContentType};
 use jembatan_domain::{OrgId, RegionCode};
 use jembatan_store::changes::{self, Change, ChangeCursor, Entity};
-use jembatan_store::{Db, StoreResult, organisations};
+use jembatan_store::{Db, StoreResult, content, organisations};
 use sha2::{Digest, Sha256};
 use tokio::sync::Mutex;
 use tokio_util::sync::CancellationToken;
@@ -51,6 +52,20 @@ pub enum Tag {
     Organisation(OrgId),
     /// Lists of organisations (or KIMs) in this region or below it.
     OrganisationsIn(RegionCode),
+    /// One content item: its own page, and every list that shows it (a
+    /// list tags each item it shows, so an edit or an unpublish drops it).
+    Content(ContentId),
+    /// Lists of content targeted at this region (a region page tags each
+    /// region of its lineage, so new items targeted above it appear).
+    ContentAt(RegionCode),
+    /// Lists of content on a topic.
+    ContentTopic(String),
+    /// Lists of content of one type.
+    ContentKind(ContentType),
+    /// Lists of content of one organisation.
+    ContentOf(OrgId),
+    /// Date archives of one month (`YYYY-MM`).
+    ContentMonth(String),
 }
 
 /// Tags attached to a response by its handler: the page may be cached.
@@ -196,11 +211,34 @@ impl PageCache {
                     }
                     Err(_) => stale.everything = true,
                 },
+                Entity::Content => match change.entity_id.parse::<ContentId>() {
+                    Ok(id) => self.content_tags(id, &mut stale).await?,
+                    Err(_) => stale.everything = true,
+                },
+                // Topic names and images appear on many pages; both change rarely.
+                Entity::Topic | Entity::Media => stale.everything = true,
                 // Accounts and grants appear on no public page.
                 Entity::User | Entity::Grant => {}
             }
         }
         Ok(stale)
+    }
+
+    /// The lists a content item now belongs in; the lists it was in are
+    /// reached through its own [`Tag::Content`] tag.
+    async fn content_tags(&self, id: ContentId, stale: &mut StaleTags) -> StoreResult<()> {
+        stale.tags.insert(Tag::Content(id));
+        let Some(item) = content::get(&self.db, id).await? else {
+            return Ok(());
+        };
+        stale.tags.extend(item.regions.iter().cloned().map(Tag::ContentAt));
+        stale.tags.extend(item.topics.iter().cloned().map(Tag::ContentTopic));
+        stale.tags.insert(Tag::ContentKind(item.kind));
+        stale.tags.insert(Tag::ContentOf(item.org.id));
+        if let Some(published) = item.published_at {
+            stale.tags.insert(Tag::ContentMonth(published.to_utc().format("%Y-%m").to_string()));
+        }
+        Ok(())
     }
 
     fn drop_tagged(&self, stale: &StaleTags) {
@@ -283,9 +321,9 @@ pub async fn serve_cached(State(state): State<AppState>, request: Request, next:
     }
     let key = cache_key(&request);
     let today = chrono::Utc::now().with_timezone(&state.config.timezone).date_naive();
-    let if_none_match = request.headers().get(header::IF_NONE_MATCH).cloned();
+    let conditions = Conditions::of(request.headers());
     if let Some(page) = cache.get(&key, today) {
-        return respond(&page, if_none_match.as_ref());
+        return respond(&page, &conditions);
     }
     let epoch = cache.invalidations.load(Ordering::Acquire);
     let response = next.run(request).await;
@@ -311,13 +349,43 @@ pub async fn serve_cached(State(state): State<AppState>, request: Request, next:
         body,
         tags,
     };
-    let response = respond(&page, if_none_match.as_ref());
+    let response = respond(&page, &conditions);
     cache.put(key, page, epoch);
     response
 }
 
-fn respond(page: &CachedPage, if_none_match: Option<&HeaderValue>) -> Response {
-    let not_modified = if_none_match.is_some_and(|v| v == page.etag);
+/// A request's conditional GET headers.
+struct Conditions {
+    if_none_match: Option<HeaderValue>,
+    if_modified_since: Option<chrono::DateTime<chrono::FixedOffset>>,
+}
+
+impl Conditions {
+    fn of(headers: &axum::http::HeaderMap) -> Conditions {
+        Conditions {
+            if_none_match: headers.get(header::IF_NONE_MATCH).cloned(),
+            if_modified_since: http_date(headers.get(header::IF_MODIFIED_SINCE)),
+        }
+    }
+
+    /// RFC 9110: If-None-Match decides when present; else If-Modified-Since
+    /// against the page's Last-Modified (feeds set one).
+    fn not_modified(&self, page: &CachedPage) -> bool {
+        if let Some(tags) = &self.if_none_match {
+            return tags.to_str().is_ok_and(|t| t.split(',').any(|t| t.trim() == "*" || t.trim() == page.etag));
+        }
+        let last_modified =
+            page.headers.iter().find(|(n, _)| *n == header::LAST_MODIFIED).and_then(|(_, v)| http_date(Some(v)));
+        matches!((self.if_modified_since, last_modified), (Some(since), Some(modified)) if modified <= since)
+    }
+}
+
+fn http_date(value: Option<&HeaderValue>) -> Option<chrono::DateTime<chrono::FixedOffset>> {
+    chrono::DateTime::parse_from_rfc2822(value?.to_str().ok()?).ok()
+}
+
+fn respond(page: &CachedPage, conditions: &Conditions) -> Response {
+    let not_modified = conditions.not_modified(page);
     let mut response = if not_modified {
         StatusCode::NOT_MODIFIED.into_response()
     } else {

@@ -19,7 +19,6 @@ use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 use tower::ServiceBuilder;
 use tower_http::compression::CompressionLayer;
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
@@ -30,11 +29,13 @@ pub mod assets;
 pub mod auth;
 pub mod cache;
 pub mod error;
+pub mod feeds;
 pub mod forms;
 pub mod html;
 pub mod i18n;
 pub mod layout;
 pub mod mail;
+pub mod media;
 pub mod metrics;
 pub mod ops;
 pub mod rate_limit;
@@ -57,7 +58,7 @@ pub fn router(state: AppState) -> Router {
         .fallback(|| async { error::AppError::NotFound })
         .layer(middleware::from_fn_with_state(state.clone(), security::refuse_cross_site))
         .layer(DefaultBodyLimit::max(state.config.max_body_bytes))
-        .layer(RequestBodyLimitLayer::new(state.config.max_body_bytes))
+        .layer(middleware::from_fn_with_state(state.clone(), html::editor::limit_request_body))
         .layer(middleware::from_fn_with_state(state.clone(), auth::resolve_viewer))
         .layer(middleware::from_fn_with_state(state.clone(), cache::serve_cached))
         .layer(middleware::from_fn_with_state(state.clone(), metrics::track))

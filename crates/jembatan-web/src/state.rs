@@ -1,11 +1,13 @@
 //! What every handler can reach: the database, the settings, the catalog,
-//! assets and metrics. Nothing here is shared state between processes
-//! except through the database.
+//! assets, metrics and the search index. Nothing here is shared state
+//! between processes except through the database (the search index is this
+//! process's own, derived from the database).
 
 use std::net::IpAddr;
 use std::sync::Arc;
 
 use jembatan_domain::RegionCode;
+use jembatan_search::SearchIndex;
 use jembatan_store::Db;
 use tokio::sync::Notify;
 
@@ -58,6 +60,8 @@ pub struct WebConfig {
     pub timezone: chrono_tz::Tz,
     /// Largest request body accepted, in bytes.
     pub max_body_bytes: usize,
+    /// Largest uploaded image accepted, in bytes (the editor's upload forms).
+    pub max_upload_bytes: usize,
 }
 
 impl WebConfig {
@@ -97,6 +101,9 @@ pub struct Inner {
     pub jobs_waiting: Arc<Notify>,
     /// Public pages as rendered bytes, following the change log.
     pub page_cache: PageCache,
+    /// This process's full-text index of published content; the binary
+    /// opens it and runs its follower (`jembatan_search::follow`).
+    pub search: SearchIndex,
 }
 
 impl std::ops::Deref for AppState {
@@ -107,7 +114,13 @@ impl std::ops::Deref for AppState {
 }
 
 impl AppState {
-    pub fn new(db: Db, config: WebConfig, catalog: Arc<Catalog>, jobs_waiting: Arc<Notify>) -> AppState {
+    pub fn new(
+        db: Db,
+        config: WebConfig,
+        catalog: Arc<Catalog>,
+        jobs_waiting: Arc<Notify>,
+        search: SearchIndex,
+    ) -> AppState {
         let login_limiter = RateLimiter::per_minute(config.login.attempts_per_ip_per_minute);
         AppState(Arc::new(Inner {
             page_cache: PageCache::new(db.clone()),
@@ -118,6 +131,7 @@ impl AppState {
             metrics: Metrics::new(),
             login_limiter,
             jobs_waiting,
+            search,
         }))
     }
 }

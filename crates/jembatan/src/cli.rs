@@ -1,5 +1,5 @@
 //! The command line: `jembatan serve | demo | migrate | regions import |
-//! user create | backup`.
+//! user create | backup | search reindex`.
 
 use std::path::PathBuf;
 
@@ -31,11 +31,28 @@ pub enum Command {
     /// Accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// Content items: import from WordPress (WXR) or JSON Lines.
+    #[command(subcommand)]
+    Content(crate::cli_content::ContentCommand),
+    /// Generate N published items (deterministic, Indonesian) for benchmarks.
+    Seed(crate::cli_content::SeedArgs),
     /// Write a consistent copy of a running database to FILE (SQLite); print or run pg_dump (PostgreSQL).
     Backup {
         /// Where to write the copy; must not exist yet.
         file: PathBuf,
     },
+    /// The full-text search index in `search_dir`.
+    #[command(subcommand)]
+    Search(SearchCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SearchCommand {
+    /// Rebuild the search index in `search_dir` from the database and print how many items it holds.
+    ///
+    /// A running server keeps its index up to date by itself and holds the folder while it runs:
+    /// stop it first (or stop it, delete the folder and start it again: it rebuilds the index at start).
+    Reindex,
 }
 
 #[derive(Debug, Subcommand)]

@@ -127,6 +127,18 @@ pub const SETTINGS: &[Setting] = &[
         allowed: "largest request body in KiB, 16-1048576",
         secret: false,
     },
+    Setting {
+        key: "max_upload_kib",
+        default: Some("8192"),
+        allowed: "largest uploaded image in KiB, 64-102400",
+        secret: false,
+    },
+    Setting {
+        key: "search_dir",
+        default: Some("jembatan-data/search"),
+        allowed: "a folder for this process's search index (created; rebuilt from the database when lost)",
+        secret: false,
+    },
 ];
 
 /// The environment variable of a key.
@@ -173,6 +185,8 @@ pub struct Config {
     pub db_max_connections: u32,
     pub log_format: LogFormat,
     pub max_body_bytes: usize,
+    pub max_upload_bytes: usize,
+    pub search_dir: std::path::PathBuf,
 }
 
 /// Raw values by key, before typing.
@@ -237,6 +251,8 @@ impl Config {
                 _ => None,
             })?,
             max_body_bytes: parse(raw, "max_body_kib", |v| ranged(v, 16, 1_048_576).map(|k| k as usize * 1024))?,
+            max_upload_bytes: parse(raw, "max_upload_kib", |v| ranged(v, 64, 102_400).map(|k| k as usize * 1024))?,
+            search_dir: parse(raw, "search_dir", |v| (!v.is_empty()).then(|| std::path::PathBuf::from(v)))?,
         })
     }
 }

@@ -3,7 +3,7 @@
 use clap::Parser;
 use tokio_util::sync::CancellationToken;
 
-use jembatan::cli::{Cli, Command, RegionsCommand, UserCommand};
+use jembatan::cli::{Cli, Command, RegionsCommand, SearchCommand, UserCommand};
 use jembatan::commands;
 use jembatan::config::Config;
 use jembatan::startup::{self, Application};
@@ -73,6 +73,23 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Command::Search(SearchCommand::Reindex) => {
+            let db = startup::open_database(&config).await?;
+            let reindexed = startup::reindex(&config, &db).await;
+            db.close().await;
+            let reindexed = reindexed?;
+            let seconds = reindexed.elapsed.as_secs_f64();
+            println!(
+                "search index rebuilt: {} published items in {:.1} s ({:.0} items/s) in {}",
+                reindexed.documents,
+                seconds,
+                reindexed.documents as f64 / seconds.max(0.001),
+                config.search_dir.display()
+            );
+            Ok(())
+        }
+        Command::Content(command) => commands::import::run(&config, command).await,
+        Command::Seed(args) => commands::seed::run(&config, &args).await,
         Command::Backup { file } => {
             let db = startup::open_database(&config).await?;
             let outcome = jembatan_store::backup::backup(&db, &file).await?;

@@ -1,12 +1,15 @@
 //! Building and running the application: connect and migrate, load
-//! regions, bind the listener, start background work, serve.
+//! regions, open the search index, bind the listener, start background
+//! work (job worker, scheduler, search index follower), serve.
 //!
 //! Tests call [`Application::build`] with port 0 and read [`Application::port`].
 
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Instant;
 
 use jembatan_delivery::{Mailer, Worker, WorkerConfig};
+use jembatan_search::{DocumentSource, SearchError, SearchIndex};
 use jembatan_store::{ConnectSettings, Db, regions};
 use jembatan_web::i18n::Catalog;
 use jembatan_web::mail::CatalogMailText;
@@ -14,7 +17,8 @@ use jembatan_web::{AppState, LoginPolicy, OfficeNames, WebConfig};
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
-use crate::config::Config;
+use crate::config::{Config, env_var};
+use crate::search_source::ContentSource;
 
 /// Connects to the configured database (creating and migrating it) and
 /// makes sure the embedded regions are loaded.
@@ -54,6 +58,7 @@ pub fn web_config(config: &Config) -> WebConfig {
         privacy_contact: config.privacy_contact.clone(),
         timezone: config.timezone,
         max_body_bytes: config.max_body_bytes,
+        max_upload_bytes: config.max_upload_bytes,
     }
 }
 
@@ -90,7 +95,8 @@ impl Application {
     pub async fn build_with(config: &Config, db: Db) -> anyhow::Result<Application> {
         let catalog = Arc::new(Catalog::load()?);
         let worker = build_worker(config, db.clone(), catalog.clone())?;
-        let state = AppState::new(db, web_config(config), catalog, worker.notifier());
+        let search = SearchIndex::open(&config.search_dir).map_err(|e| search_dir_error(&config.search_dir, e))?;
+        let state = AppState::new(db, web_config(config), catalog, worker.notifier(), search);
         let listener = TcpListener::bind(config.bind).await?;
         Ok(Application { listener, state, worker: Some(worker) })
     }
@@ -115,6 +121,8 @@ impl Application {
     /// Serves until `shutdown` is cancelled, then finishes requests in flight.
     pub async fn run_until_stopped(self, shutdown: CancellationToken) -> anyhow::Result<()> {
         let db = self.state.db.clone();
+        let search = self.state.search.clone();
+        let follower = tokio::spawn(follow_content(search.clone(), db.clone(), shutdown.clone()));
         let background = self.worker.map(|worker| {
             let scheduler = crate::schedule::run(
                 db.clone(),
@@ -124,14 +132,98 @@ impl Application {
             );
             (tokio::spawn(worker.run(shutdown.clone())), tokio::spawn(scheduler))
         });
-        jembatan_web::serve(self.listener, self.state, shutdown).await?;
+        let served = jembatan_web::serve(self.listener, self.state, shutdown.clone()).await;
+        shutdown.cancel();
         if let Some((worker, scheduler)) = background {
             let _ = worker.await;
             let _ = scheduler.await;
         }
+        let _ = follower.await;
+        // Releases the folder's lock, so the next start (or a `search
+        // reindex`) can open it at once.
+        search.close().await;
         db.close().await;
-        Ok(())
+        Ok(served?)
     }
+}
+
+/// What start-up says when the index in `search_dir` cannot be opened:
+/// the setting to change, and for a lock, who holds it.
+fn search_dir_error(dir: &Path, error: SearchError) -> anyhow::Error {
+    let setting = format!("`search_dir` ({}) = {}", env_var("search_dir"), dir.display());
+    match error {
+        SearchError::Locked(_) => anyhow::anyhow!(
+            "the search index in {setting} is in use by another process, probably another `jembatan serve` on \
+             this machine: give each process its own search_dir (each follows the database on its own)"
+        ),
+        other => anyhow::anyhow!("cannot open the search index in {setting}: {other}"),
+    }
+}
+
+/// Keeps `index` equal to the published content until `shutdown`. The first
+/// start on a database with content (or after the folder was deleted)
+/// builds the index first; pages are served meanwhile, and search finds
+/// more as it fills.
+async fn follow_content(index: SearchIndex, db: Db, shutdown: CancellationToken) {
+    let source: Arc<dyn DocumentSource> = Arc::new(ContentSource::new(db.clone()));
+    if index.cursor().await.is_none() {
+        let started = Instant::now();
+        tokio::select! {
+            _ = shutdown.cancelled() => return,
+            built = index.catch_up(&db, &*source) => match built {
+                Ok(documents) => tracing::info!(
+                    documents,
+                    millis = started.elapsed().as_millis() as u64,
+                    "search index built from the database"
+                ),
+                // The follower below retries.
+                Err(e) => tracing::warn!(error = %e, "search index could not be built yet"),
+            },
+        }
+    }
+    jembatan_search::follow(index, db, source, shutdown).await;
+}
+
+/// What `jembatan search reindex` did.
+#[derive(Debug)]
+pub struct Reindexed {
+    pub documents: usize,
+    pub elapsed: std::time::Duration,
+}
+
+/// Why `jembatan search reindex` could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum ReindexError {
+    /// A running server holds the index.
+    #[error(
+        "the search index in `search_dir` ({env}) = {dir} is held by a running server (`jembatan serve`), which keeps \
+         it up to date by itself. To rebuild it anyway, stop the server and run `jembatan search reindex` again, \
+         or stop the server and delete the folder: the server rebuilds the index when it starts"
+    )]
+    Locked { env: String, dir: String },
+    #[error(transparent)]
+    Other(#[from] anyhow::Error),
+}
+
+/// Rebuilds the index in `config.search_dir` from the database (the
+/// `search reindex` command).
+pub async fn reindex(config: &Config, db: &Db) -> Result<Reindexed, ReindexError> {
+    let index = match SearchIndex::open(&config.search_dir) {
+        Ok(index) => index,
+        Err(SearchError::Locked(_)) => {
+            return Err(ReindexError::Locked {
+                env: env_var("search_dir"),
+                dir: config.search_dir.display().to_string(),
+            });
+        }
+        Err(e) => return Err(search_dir_error(&config.search_dir, e).into()),
+    };
+    let started = Instant::now();
+    let source = ContentSource::new(db.clone());
+    let rebuilt = jembatan_search::reindex(&index, db, &source).await;
+    index.close().await;
+    let documents = rebuilt.map_err(anyhow::Error::from)?;
+    Ok(Reindexed { documents, elapsed: started.elapsed() })
 }
 
 /// Cancels `token` on SIGTERM or Ctrl-C.

@@ -15,6 +15,8 @@ use jembatan_store::{Backend, accounts, grants, kims};
 struct Server {
     child: Child,
     base: String,
+    /// Each process keeps its own search index (a folder is locked by its writer).
+    _search_dir: tempfile::TempDir,
 }
 
 impl Drop for Server {
@@ -30,16 +32,18 @@ fn free_port() -> u16 {
 
 async fn start(database_url: &str) -> Server {
     let port = free_port();
+    let search_dir = tempfile::tempdir().expect("a search index folder");
     let child = Command::new(env!("CARGO_BIN_EXE_jembatan"))
         .arg("serve")
         .env("JEMBATAN_DATABASE_URL", database_url)
         .env("JEMBATAN_BIND", format!("127.0.0.1:{port}"))
+        .env("JEMBATAN_SEARCH_DIR", search_dir.path())
         .env("RUST_LOG", "warn")
         .stdout(Stdio::null())
         .stderr(Stdio::inherit())
         .spawn()
         .expect("start jembatan serve");
-    let server = Server { child, base: format!("http://127.0.0.1:{port}") };
+    let server = Server { child, base: format!("http://127.0.0.1:{port}"), _search_dir: search_dir };
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
         if let Ok(r) = reqwest::get(format!("{}/readyz", server.base)).await

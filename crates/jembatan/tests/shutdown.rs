@@ -17,10 +17,12 @@ fn free_port() -> u16 {
 async fn sigterm_finishes_requests_in_flight() {
     let database = TestDatabase::create(Backend::Sqlite).await.unwrap();
     let port = free_port();
+    let search_dir = tempfile::tempdir().unwrap();
     let mut server = Command::new(env!("CARGO_BIN_EXE_jembatan"))
         .arg("serve")
         .env("JEMBATAN_DATABASE_URL", &database.url)
         .env("JEMBATAN_BIND", format!("127.0.0.1:{port}"))
+        .env("JEMBATAN_SEARCH_DIR", search_dir.path())
         .env("RUST_LOG", "warn")
         .stdout(Stdio::null())
         .stderr(Stdio::null())

@@ -23,6 +23,7 @@ use crate::auth::Viewer;
 use crate::cache::{Tag, cacheable};
 use crate::error::AppError;
 use crate::html::common::render_public;
+use crate::html::content::{ContentList, LinkView, ListQuery, feed_alternates, feed_links, org_listing};
 use crate::html::regions::{RegionView, parse_code, region_path};
 use crate::i18n::Locale;
 use crate::layout::{Ctx, Page};
@@ -389,19 +390,36 @@ struct KimProfilePage {
     members: String,
     kims_href: String,
     kims_link: String,
+    /// The items the KIM published.
+    list: ContentList,
+    feeds: Vec<LinkView>,
 }
 
-/// `GET /kim/{id}`: a KIM's public profile. An unknown or malformed id is 404.
-pub async fn show_kim(ctx: Ctx, viewer: Viewer, Path(id): Path<String>) -> Result<Response, AppError> {
+/// `GET /kim/{id}`: a KIM's public profile and the items it published
+/// (paginated, with its feeds). An unknown or malformed id is 404.
+pub async fn show_kim(
+    ctx: Ctx,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    Query(query): Query<ListQuery>,
+) -> Result<Response, AppError> {
     let id = parse_org_id(&id)?;
     let profile = kims::profile(&ctx.state.db, id).await?.ok_or(AppError::NotFound)?;
     viewer.authorize(Action::ViewPublic, &Resource::Organisation(&profile.kim.org.org_ref()))?;
     let lineage = regions::lineage(&ctx.state.db, profile.kim.village()).await?;
-    let template = profile_page(&ctx, profile, &lineage);
-    Ok(cacheable(render_public(template, StatusCode::OK)?, vec![Tag::Regions, Tag::Organisation(id)]))
+    let name = profile.kim.org.profile.name.clone();
+    let listing = org_listing(&ctx, id, &name, &query).await?;
+    let path = kim_path(id);
+    let mut template = profile_page(&ctx, profile, &lineage, listing.list);
+    template.page.alternates = feed_alternates(&ctx, &path, &name);
+    template.page = link_query(template.page, &ctx, &listing.query);
+    template.feeds = feed_links(&ctx, &path);
+    let mut tags = vec![Tag::Regions, Tag::Organisation(id)];
+    tags.extend(listing.tags);
+    Ok(cacheable(render_public(template, StatusCode::OK)?, tags))
 }
 
-fn profile_page(ctx: &Ctx, profile: KimProfile, lineage: &[RegionRow]) -> KimProfilePage {
+fn profile_page(ctx: &Ctx, profile: KimProfile, lineage: &[RegionRow], list: ContentList) -> KimProfilePage {
     let t = &ctx.t;
     let KimProfile { kim, village_name, officers, member_count } = profile;
     let village_href = t.href(&region_path(kim.village().as_str()));
@@ -485,6 +503,8 @@ fn profile_page(ctx: &Ctx, profile: KimProfile, lineage: &[RegionRow]) -> KimPro
         kims_href: t.href(&region_kims_path(&nearby_code)),
         kims_link,
         name,
+        list,
+        feeds: Vec::new(),
     }
 }
 

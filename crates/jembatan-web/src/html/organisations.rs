@@ -20,6 +20,7 @@ use crate::auth::Viewer;
 use crate::cache::{Tag, cacheable};
 use crate::error::AppError;
 use crate::html::common::render_public;
+use crate::html::content::{ContentList, LinkView, ListQuery, feed_alternates, feed_links, org_listing, with_listing};
 use crate::html::kims::{
     FilterOption, Pager, display_url, kim_path, link_query, list_query, page_count, paragraphs, parse_org_id,
     parse_page_number, with_query, wrap_points,
@@ -221,6 +222,9 @@ struct OrgProfilePage {
     website: Option<(String, Vec<String>)>,
     orgs_href: String,
     orgs_link: String,
+    /// The items it published.
+    list: ContentList,
+    feeds: Vec<LinkView>,
 }
 
 /// The `tel:` link of an office number as typed (`(0356) 321-123`).
@@ -229,9 +233,15 @@ pub fn tel_href(phone: &str) -> String {
     format!("tel:{digits}")
 }
 
-/// `GET /organisasi/{id}`: an organisation's public profile; a KIM's id
-/// redirects (301) to its KIM page; an unknown or malformed id is 404.
-pub async fn show_organisation(ctx: Ctx, viewer: Viewer, Path(id): Path<String>) -> Result<Response, AppError> {
+/// `GET /organisasi/{id}`: an organisation's public profile and the items
+/// it published (paginated, with its feeds); a KIM's id redirects (301) to
+/// its KIM page; an unknown or malformed id is 404.
+pub async fn show_organisation(
+    ctx: Ctx,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    Query(query): Query<ListQuery>,
+) -> Result<Response, AppError> {
     let id = parse_org_id(&id)?;
     let org = organisations::get(&ctx.state.db, id).await?.ok_or(AppError::NotFound)?;
     viewer.authorize(Action::ViewPublic, &Resource::Organisation(&org.org_ref()))?;
@@ -250,8 +260,17 @@ pub async fn show_organisation(ctx: Ctx, viewer: Viewer, Path(id): Path<String>)
         "" => ctx.t.args("org-profile-description", &[("kind", &kind), ("region", &region.name)]),
         text => text.chars().take(300).collect(),
     };
+    let listing = org_listing(&ctx, id, &name, &query).await?;
+    let path = org_path(id, org.kind);
+    let mut page = ctx.page(name.clone()).with_description(description);
+    page.alternates = feed_alternates(&ctx, &path, &name);
+    let page = with_listing(page, &ctx, &listing);
+    let mut tags = vec![Tag::Regions, Tag::Organisation(id)];
+    tags.extend(listing.tags);
     let template = OrgProfilePage {
-        page: ctx.page(name.clone()).with_description(description),
+        page,
+        list: listing.list,
+        feeds: feed_links(&ctx, &path),
         breadcrumbs: above.iter().map(|r| RegionView::new(&ctx, r)).collect(),
         categories: org.profile.categories.iter().map(|c| ctx.t.get(category_key(*c))).collect(),
         description: paragraphs(&org.profile.description),
@@ -265,7 +284,7 @@ pub async fn show_organisation(ctx: Ctx, viewer: Viewer, Path(id): Path<String>)
         kind,
         name,
     };
-    Ok(cacheable(render_public(template, StatusCode::OK)?, vec![Tag::Regions, Tag::Organisation(id)]))
+    Ok(cacheable(render_public(template, StatusCode::OK)?, tags))
 }
 
 #[cfg(test)]

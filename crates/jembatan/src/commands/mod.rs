@@ -1,4 +1,8 @@
 //! Commands other than serving: each a small entry point called by `main`.
 
 pub mod demo;
+pub mod import;
+pub mod jsonl;
+pub mod seed;
 pub mod user;
+pub mod wxr;

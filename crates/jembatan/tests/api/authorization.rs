@@ -15,6 +15,7 @@
 //! regency officer of Tuban (35.23), a fact-checker and a province admin
 //! (both for 35). When a new route lands, add its row here.
 
+use jembatan_domain::content::ContentId;
 use jembatan_domain::role::Role;
 use jembatan_domain::{MemberId, OrgId, UserId};
 use jembatan_store::accounts::{self, TokenScope};
@@ -90,6 +91,22 @@ const AGENCY_FORM: &[(&str, &str)] =
 const OFFICE_FORM: &[(&str, &str)] =
     &[("kind", "diskominfo"), ("name", "Diskominfo Tabel {unique}"), ("region", "35.23")];
 const NEW_PASSWORD: &[(&str, &str)] = &[("password", "sandi baru petugas"), ("password_confirm", "sandi baru petugas")];
+const ITEM_FORM: &[(&str, &str)] = &[
+    ("org", "{kim_a}"),
+    ("kind", "berita"),
+    ("title", "Tulisan Tabel {unique}"),
+    ("body", "Isi tulisan tabel."),
+    ("regions", "35.23.01.2001"),
+    ("topics", "pertanian"),
+];
+const ITEM_EDIT: &[(&str, &str)] = &[
+    ("version", "1"),
+    ("kind", "berita"),
+    ("title", "Tulisan Tabel Diubah"),
+    ("body", "Isi tulisan tabel."),
+    ("regions", "35.23.01.2001"),
+    ("topics", "pertanian"),
+];
 
 /// Every route of the router. `{...}` is filled per request (see [`World::fill`]).
 #[rustfmt::skip]
@@ -107,6 +124,35 @@ const ROUTES: &[Row] = &[
     get("/tentang-data",                                                                     ANYONE),
     get("/api",                                                                              ANYONE),
     get("/en/wilayah/35.23",                                                                 ANYONE),
+    // ---- search
+    get("/cari",                                                                             ANYONE),
+    get("/cari?q=pembangunan+jalan&wilayah=35.23&topik=kesehatan&halaman=1",                 ANYONE),
+    get("/en/cari?q=jalan",                                                                  ANYONE),
+    // ---- content portal and feeds
+    get("/?sebelum={cursor}",                                                                ANYONE),
+    get("/konten/{content}",                                                                 ANYONE),
+    get("/konten/{content}/{content_slug}",                                                  ANYONE),
+    get("/en/konten/{content}/{content_slug}",                                               ANYONE),
+    get("/jenis/berita",                                                                     ANYONE),
+    get("/topik",                                                                            ANYONE),
+    get("/topik/kesehatan",                                                                  ANYONE),
+    get("/arsip/2026",                                                                       ANYONE),
+    get("/arsip/2026/11",                                                                    ANYONE),
+    get("/rss.xml",                                                                          ANYONE),
+    get("/atom.xml",                                                                         ANYONE),
+    get("/feed.json",                                                                        ANYONE),
+    get("/wilayah/35.23/rss.xml",                                                            ANYONE),
+    get("/wilayah/35.23/atom.xml",                                                           ANYONE),
+    get("/wilayah/35.23/feed.json",                                                          ANYONE),
+    get("/topik/kesehatan/rss.xml",                                                          ANYONE),
+    get("/topik/kesehatan/atom.xml",                                                         ANYONE),
+    get("/topik/kesehatan/feed.json",                                                        ANYONE),
+    get("/organisasi/{agency}/rss.xml",                                                      ANYONE),
+    get("/organisasi/{agency}/atom.xml",                                                     ANYONE),
+    get("/organisasi/{agency}/feed.json",                                                    ANYONE),
+    get("/kim/{kim_a}/rss.xml",                                                              ANYONE),
+    get("/kim/{kim_a}/atom.xml",                                                             ANYONE),
+    get("/kim/{kim_a}/feed.json",                                                            ANYONE),
     // ---- accounts
     get("/daftar",                                                                           ANYONE),
     post_throwaway("/daftar", &[("name", "Warga Baru"), ("email", "warga.{unique}@contoh.id"),
@@ -177,6 +223,31 @@ const ROUTES: &[Row] = &[
     // ---- administration: in-person password reset
     get("/admin/pengguna/{member_user}/sandi",                                               [L,   F,   F,   A,   F,   A,   F,   A]),
     post("/admin/pengguna/{member_user}/sandi", NEW_PASSWORD,                                [L,   F,   F,   A,   F,   A,   F,   A]),
+    // ---- editor: writing, workflow, revisions, dashboards, images
+    get("/tulis",                                                                            [L,   F,   A,   A,   A,   A,   F,   A]),
+    get("/tulis?org={kim_a}&jenis=berita",                                                   [L,   F,   A,   A,   F,   F,   F,   A]),
+    post("/tulis", ITEM_FORM,                                                                [L,   F,   A,   A,   F,   F,   F,   A]),
+    get("/tulis/{draft}",                                                                    [L,   F,   A,   A,   F,   A,   F,   A]),
+    get("/en/tulis/{draft}",                                                                 [L,   F,   A,   A,   F,   A,   F,   A]),
+    post("/tulis/{draft}", ITEM_EDIT,                                                        [L,   F,   A,   A,   F,   F,   F,   A]),
+    get("/tulis/{published}",                                                                [L,   F,   F,   A,   F,   A,   F,   A]),
+    post("/tulis/{draft}/ajukan", &[("version", "1")],                                       [L,   F,   A,   A,   F,   F,   F,   A]),
+    post("/tulis/{submitted}/kembalikan", &[("version", "1"), ("comment", "Perbaiki.")],     [L,   F,   F,   A,   F,   F,   F,   A]),
+    post("/tulis/{submitted}/terbitkan", &[("version", "1")],                                [L,   F,   F,   A,   F,   F,   F,   A]),
+    post("/tulis/{submitted}/jadwalkan", &[("version", "1"),
+        ("publish_at", "2099-01-01T08:00")],                                                 [L,   F,   F,   A,   F,   F,   F,   A]),
+    post("/tulis/{published}/tarik", &[("reason", "Hoaks.")],                                [L,   F,   F,   F,   F,   A,   F,   A]),
+    post("/tulis/{published_malang}/tarik", &[("reason", "Hoaks.")],                         [L,   F,   F,   F,   F,   F,   F,   A]),
+    post("/tulis/{published}/arsipkan", &[],                                                 [L,   F,   F,   A,   F,   A,   F,   A]),
+    post("/tulis/{archived}/pulihkan", &[],                                                  [L,   F,   F,   A,   F,   F,   F,   A]),
+    post("/tulis/{published}/ralat", &[("correction", "Tanggalnya salah.")],                 [L,   F,   F,   A,   F,   F,   F,   A]),
+    post("/tulis/{draft}/komentar", &[("comment", "Bagus.")],                                [L,   F,   A,   A,   F,   F,   F,   A]),
+    get("/tulis/{draft}/revisi",                                                             [L,   F,   A,   A,   F,   A,   F,   A]),
+    get("/tulis/{draft}/revisi/1",                                                           [L,   F,   A,   A,   F,   A,   F,   A]),
+    get("/akun/tulisan",                                                                     LOGGED_IN),
+    get("/admin/konten",                                                                     [L,   F,   F,   A,   A,   A,   F,   A]),
+    get("/media/{media}",                                                                    ANYONE),
+    get("/media/{media}/w320",                                                               ANYONE),
     // ---- JSON API
     get("/api/v1/openapi.json",                                                              ANYONE),
     get("/api/v1/regions",                                                                   ANYONE),
@@ -185,6 +256,9 @@ const ROUTES: &[Row] = &[
     get("/api/v1/kims/{kim_a}",                                                              ANYONE),
     get("/api/v1/organisations?region=35.23",                                                ANYONE),
     get("/api/v1/organisations/{agency}",                                                    ANYONE),
+    get("/api/v1/search?q=jalan&region=35.23",                                               ANYONE),
+    get("/api/v1/content?region=35.23",                                                      ANYONE),
+    get("/api/v1/content/{content}",                                                         ANYONE),
     get("/api/v1/me",                                                                        LOGGED_IN),
     // ---- operations
     get("/healthz",                                                                          ANYONE),
@@ -205,6 +279,9 @@ struct World {
     /// An account to log in as and to reset by e-mail.
     spare_email: String,
     spare: UserId,
+    /// A published item of the agency, and its slug.
+    content: ContentId,
+    content_slug: String,
     css: String,
     anonymous: Visitor,
     /// One per actor after the anonymous one, in [`ACTORS`] order.
@@ -228,6 +305,14 @@ impl World {
         let member = member(app, kim_a, "Siti Aminah", "0812 1111 2222", None).await;
         let spare_email = format!("cadangan.{}@contoh.id", unique());
         let spare = account(app, "Cadangan", &spare_email).await;
+        // Diskominfo Tuban, which the regency officer writes for.
+        crate::editor_support::office(app, "35.23", "Diskominfo Tuban").await;
+        let item = crate::content_support::publish(
+            app,
+            agency,
+            crate::content_support::news("Kabar Tabel", &["35.23"], &["kesehatan"]),
+        )
+        .await;
         let (_, home) = app.get_text("/").await;
         let css = home.split("/static/").nth(1).and_then(|s| s.split('"').next()).expect("the stylesheet").to_owned();
         let mut world = World {
@@ -238,6 +323,8 @@ impl World {
             member_user,
             spare_email,
             spare,
+            content: item.id,
+            content_slug: item.slug,
             css,
             anonymous: TestApp::spawn_client(app),
             sessions: Vec::new(),
@@ -282,6 +369,9 @@ impl World {
             .replace("{spare_email}", &self.spare_email)
             .replace("{password}", PASSWORD)
             .replace("{css}", &self.css)
+            .replace("{content_slug}", &self.content_slug)
+            .replace("{content}", &self.content.to_string())
+            .replace("{cursor}", &format!("{}_{}", jembatan_domain::Timestamp::now().millis(), self.content))
             .replace("{unique}", &unique());
         if text.contains("{kim_a_version}") {
             let kim = kims::get(&app.db, self.kim_a).await.unwrap().unwrap();
@@ -313,6 +403,29 @@ impl World {
                 None => uuid::Uuid::now_v7().to_string(),
             };
             text = text.replace("{own_token}", &token);
+        }
+        // Items of the editor's rows, fresh for each request (steps change them).
+        let kim_a_contributor = self.sessions[1].id;
+        for (placeholder, org, region, author, status) in [
+            ("{draft}", self.kim_a, "35.23.01.2001", Some(kim_a_contributor), "draft"),
+            ("{submitted}", self.kim_a, "35.23.01.2001", Some(kim_a_contributor), "submitted"),
+            ("{published}", self.kim_a, "35.23.01.2001", None, "published"),
+            ("{published_malang}", self.kim_b, "35.07.01.2001", None, "published"),
+            ("{archived}", self.kim_a, "35.23.01.2001", None, "archived"),
+        ] {
+            if text.contains(placeholder) {
+                let title = "Tulisan Tabel Editor";
+                let id = match status {
+                    "draft" => crate::editor_support::draft(app, org, author, title, region).await,
+                    "submitted" => crate::editor_support::submitted(app, org, author, title, region).await,
+                    "published" => crate::editor_support::published(app, org, author, title, region).await,
+                    _ => crate::editor_support::archived(app, org, title, region).await,
+                };
+                text = text.replace(placeholder, &id.to_string());
+            }
+        }
+        if text.contains("{media}") {
+            text = text.replace("{media}", &crate::editor_support::stored_image(app).await.to_string());
         }
         if text.contains("{reset_token}") {
             let token = accounts::create_password_reset(&app.db, self.spare, "id", 3600).await.unwrap();

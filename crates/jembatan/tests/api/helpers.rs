@@ -15,7 +15,10 @@ pub struct TestApp {
     /// The job worker; tests run it with [`TestApp::run_jobs`] instead of waiting.
     pub worker: jembatan_delivery::Worker,
     shutdown: CancellationToken,
-    _database: TestDatabase,
+    /// This application's own search index folder (tests never share one:
+    /// a folder is locked by the process writing it).
+    search_dir: tempfile::TempDir,
+    database: TestDatabase,
 }
 
 impl TestApp {
@@ -28,10 +31,12 @@ impl TestApp {
     /// Starts the application with extra `JEMBATAN_*` settings.
     pub async fn spawn_with(backend: Backend, settings: &[(&str, &str)]) -> Option<TestApp> {
         let database = TestDatabase::create(backend).await?;
+        let search_dir = tempfile::tempdir().expect("a search index folder");
         let mut env: Vec<(String, String)> = vec![
             ("JEMBATAN_DATABASE_URL".into(), database.url.clone()),
             ("JEMBATAN_BIND".into(), "127.0.0.1:0".into()),
             ("JEMBATAN_PUBLIC_URL".into(), "http://127.0.0.1".into()),
+            ("JEMBATAN_SEARCH_DIR".into(), search_dir.path().display().to_string()),
         ];
         env.extend(settings.iter().map(|(k, v)| (k.to_string(), v.to_string())));
         let config = Config::load_from(None, |name| env.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.clone()))
@@ -47,11 +52,21 @@ impl TestApp {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .expect("HTTP client");
-        Some(TestApp { address, client, db, worker, shutdown, _database: database })
+        Some(TestApp { address, client, db, worker, shutdown, search_dir, database })
     }
 
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.address)
+    }
+
+    /// The URL of the application's database, for the binary's commands.
+    pub fn database_url(&self) -> &str {
+        &self.database.url
+    }
+
+    /// The folder of the application's search index.
+    pub fn search_dir(&self) -> &std::path::Path {
+        self.search_dir.path()
     }
 
     /// Runs every due job (e-mails, scheduled checks); returns how many ran.

@@ -80,6 +80,40 @@ http_tests! {
         let person = app.register("Penguji API").await;
         let user = app.user_id(&person.email).await;
         let (_, token) = accounts::create_api_token(&app.db, user, "uji", TokenScope::Read).await.unwrap();
+        let publishers = crate::content_support::Publishers::create(&app).await;
+        let cover = crate::content_support::image(&app, 800, 600, &[320, 640]).await;
+        let news = jembatan_domain::content::ContentForm {
+            cover_media: cover.id.to_string(),
+            gallery: vec![jembatan_domain::content::ImageForm { media: cover.id.to_string(), caption: String::new() }],
+            source_url: "https://dinkes.tubankab.go.id/posyandu".into(),
+            ..crate::content_support::news("Posyandu Balita", &["35.23"], &["kesehatan"])
+        };
+        let news = crate::content_support::publish(&app, publishers.tuban, news).await;
+        crate::content_support::correct(&app, news.id, "Jadwal bergeser ke pukul 09.00.").await;
+        let agenda = jembatan_domain::content::ContentForm {
+            kind: "agenda".into(),
+            starts_at: "2026-12-01T08:00".into(),
+            ends_at: "2026-12-01T10:00".into(),
+            place: "Balai Desa Jlodro".into(),
+            ..crate::content_support::news("Kerja Bakti", &["35.23.01.2001"], &["lingkungan"])
+        };
+        let agenda = crate::content_support::publish(&app, publishers.kim, agenda).await;
+        let product = jembatan_domain::content::ContentForm {
+            kind: "produk".into(),
+            price_min: "15000".into(),
+            price_max: "25000".into(),
+            contact: "tokopedia.com/keripik-jlodro".into(),
+            ..crate::content_support::news("Keripik Singkong", &["35.23.01.2001"], &["ekonomi-umkm"])
+        };
+        let product = crate::content_support::publish(&app, publishers.kim, product).await;
+
+        // The search index follows the database within a second: wait for
+        // it, so search answers are checked with items in them.
+        let started = std::time::Instant::now();
+        while app.get_json("/api/v1/search?q=posyandu").await.1["total"] == 0 {
+            assert!(started.elapsed() < std::time::Duration::from_secs(5), "the index follows the database");
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
 
         let cases: &[(&str, String, u16, bool)] = &[
             ("/api/v1/regions", "/api/v1/regions?q=tub".into(), 200, false),
@@ -92,6 +126,21 @@ http_tests! {
             ("/api/v1/organisations/{id}", format!("/api/v1/organisations/{org}"), 200, false),
             ("/api/v1/me", "/api/v1/me".into(), 200, true),
             ("/api/v1/me", "/api/v1/me".into(), 401, false),
+            ("/api/v1/content", "/api/v1/content".into(), 200, false),
+            ("/api/v1/content", "/api/v1/content?region=35.23&limit=2".into(), 200, false),
+            ("/api/v1/content", "/api/v1/content?topic=kesehatan&type=berita&from=2020-01-01&to=2100-12-31".into(), 200, false),
+            ("/api/v1/content", "/api/v1/content?cursor=nope".into(), 400, false),
+            ("/api/v1/content", "/api/v1/content?region=35.99".into(), 400, false),
+            ("/api/v1/content/{id}", format!("/api/v1/content/{}", news.id), 200, false),
+            ("/api/v1/content/{id}", format!("/api/v1/content/{}", agenda.id), 200, false),
+            ("/api/v1/content/{id}", format!("/api/v1/content/{}", product.id), 200, false),
+            ("/api/v1/content/{id}", format!("/api/v1/content/{}", uuid::Uuid::now_v7()), 404, false),
+            ("/api/v1/search", "/api/v1/search?q=posyandu".into(), 200, false),
+            ("/api/v1/search", "/api/v1/search?q=%22unclosed%20AND%20OR%20((".into(), 200, false),
+            ("/api/v1/search", "/api/v1/search?region=35.23&topic=kesehatan&type=berita&from=2020-01-01&limit=1".into(), 200, false),
+            ("/api/v1/search", format!("/api/v1/search?q=kerja&org={}", publishers.kim), 200, false),
+            ("/api/v1/search", "/api/v1/search?q=posyandu&cursor=nope".into(), 400, false),
+            ("/api/v1/search", "/api/v1/search?q=posyandu&region=35.99".into(), 400, false),
         ];
         for (template, url, status, authenticated) in cases {
             check(&app, &document, template, url, *status, authenticated.then_some(token.as_str())).await;

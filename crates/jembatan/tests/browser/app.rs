@@ -16,16 +16,20 @@ pub struct App {
     pub db: jembatan_store::Db,
     shutdown: CancellationToken,
     _database: TestDatabase,
+    /// The application's own search index folder.
+    _search_dir: tempfile::TempDir,
 }
 
 /// Starts the application on `backend`; `None` (after a "skipped:" line)
 /// when that engine is not available here (PostgreSQL without its URL).
 pub async fn spawn_app(backend: Backend) -> Option<App> {
     let database = TestDatabase::create(backend).await?;
+    let search_dir = tempfile::tempdir().expect("a search index folder");
     let env = [
         ("JEMBATAN_DATABASE_URL", database.url.clone()),
         ("JEMBATAN_BIND", "127.0.0.1:0".to_owned()),
         ("JEMBATAN_PUBLIC_URL", "http://127.0.0.1".to_owned()),
+        ("JEMBATAN_SEARCH_DIR", search_dir.path().display().to_string()),
     ];
     let config = Config::load_from(None, |name| env.iter().find(|(k, _)| *k == name).map(|(_, v)| v.clone()))
         .expect("test configuration");
@@ -34,7 +38,7 @@ pub async fn spawn_app(backend: Backend) -> Option<App> {
     let db = app.state().db.clone();
     let shutdown = CancellationToken::new();
     tokio::spawn(app.run_until_stopped(shutdown.clone()));
-    Some(App { address, db, shutdown, _database: database })
+    Some(App { address, db, shutdown, _database: database, _search_dir: search_dir })
 }
 
 impl Drop for App {

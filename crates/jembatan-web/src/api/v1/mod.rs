@@ -6,11 +6,13 @@ use serde::Serialize;
 
 use crate::state::AppState;
 
+pub mod content;
 pub mod kims;
 pub mod me;
 pub mod openapi;
 pub mod organisations;
 pub mod regions;
+pub mod search;
 
 /// A page of a list.
 #[derive(Debug, Serialize)]
@@ -30,4 +32,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/kims/{id}", get(kims::get_kim))
         .route("/api/v1/organisations", get(organisations::list_organisations))
         .route("/api/v1/organisations/{id}", get(organisations::get_organisation))
+        .route("/api/v1/content", get(content::list_content))
+        .route("/api/v1/content/{id}", get(content::get_content))
+        .route("/api/v1/search", get(search::search_content))
 }

@@ -1,0 +1,451 @@
+//! The Indonesian analyser: how text (documents and queries alike) becomes
+//! the terms the index holds.
+//!
+//! Pipeline, in order:
+//! 1. [`IndonesianTokenizer`]: runs of letters and digits, like tantivy's
+//!    `SimpleTokenizer`, except that a full reduplication (`anak-anak`,
+//!    `kupu-kupu`) stays one token spanning both halves, so the plural finds
+//!    and highlights like its base word.
+//! 2. Tokens longer than [`MAX_TOKEN_BYTES`] are dropped (not words).
+//! 3. Lowercasing, then ASCII folding (`é` → `e`).
+//! 4. [`STOP_WORDS`]: Indonesian function words are removed.
+//! 5. [`IndonesianStemmer`]: the Snowball Indonesian stemmer (via `frostem`)
+//!    strips particles (`-lah`, `-kah`), possessives (`-nya`, `-ku`, `-mu`),
+//!    prefixes (`meN-`, `peN-`, `di-`, `ter-`, `ke-`, `ber-`, `per-`) and
+//!    suffixes (`-kan`, `-an`, `-i`), so `pembangunan`, `membangun`,
+//!    `dibangun` and `bangunan` all index as `bangun`.
+//!
+//! The Snowball rules cannot undo every nasal assimilation: `menanam`
+//! (from `tanam`) stems to `anam`, `menerima` (from `terima`) to `erima`.
+//! The tests pin what conflates and what does not.
+
+use std::borrow::Cow;
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, LowerCaser, RemoveLongFilter, TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer,
+};
+
+/// The name the analyser is registered under in every index.
+pub const ANALYZER: &str = "jembatan_id";
+
+/// Longest token kept, in bytes; longer runs are codes or garbage, not words.
+pub const MAX_TOKEN_BYTES: usize = 40;
+
+/// Indonesian function words: they carry grammar, not topic, and are so
+/// common that matching them only adds noise. Grouped by part of speech;
+/// every entry is a closed-class word (a word class that does not take new
+/// members), not a noun, verb or adjective a person would search for.
+pub const STOP_WORDS: &[&str] = &[
+    // Prepositions: place, direction, source, beneficiary, instrument, agent.
+    "di",
+    "ke",
+    "dari",
+    "pada",
+    "kepada",
+    "daripada",
+    "dalam",
+    "untuk",
+    "bagi",
+    "dengan",
+    "oleh",
+    "tentang",
+    "terhadap",
+    "antara",
+    "atas",
+    "sebagai",
+    "seperti",
+    "menurut",
+    "tanpa",
+    "demi",
+    "melalui",
+    "per",
+    "hingga",
+    "sejak",
+    "selama", // Coordinating and subordinating conjunctions.
+    "dan",
+    "atau",
+    "tetapi",
+    "tapi",
+    "serta",
+    "lalu",
+    "kemudian",
+    "sehingga",
+    "karena",
+    "sebab",
+    "agar",
+    "supaya",
+    "jika",
+    "kalau",
+    "apabila",
+    "bila",
+    "maka",
+    "namun",
+    "melainkan",
+    "sedangkan",
+    "bahwa",
+    "walaupun",
+    "meskipun",
+    "ketika",
+    "saat",
+    "sambil",
+    "setelah",
+    "sesudah",
+    "sebelum",
+    "yaitu",
+    "yakni",
+    // Relative pronoun and demonstratives.
+    "yang",
+    "ini",
+    "itu",
+    "tersebut",
+    "sini",
+    "situ",
+    "sana",
+    // Interrogatives (questions typed into the search box).
+    "apa",
+    "apakah",
+    "siapa",
+    "mana",
+    "kapan",
+    "bagaimana",
+    "mengapa",
+    "kenapa",
+    "berapa",
+    // Personal pronouns.
+    "saya",
+    "aku",
+    "kami",
+    "kita",
+    "anda",
+    "kamu",
+    "dia",
+    "ia",
+    "mereka",
+    "beliau",
+    // Copulas, auxiliaries, aspect and modality markers.
+    "adalah",
+    "ialah",
+    "merupakan",
+    "akan",
+    "sudah",
+    "telah",
+    "sedang",
+    "masih",
+    "belum",
+    "pernah",
+    "bisa",
+    "dapat",
+    "harus",
+    "boleh",
+    "ada", // Negators.
+    "tidak",
+    "tak",
+    "bukan",
+    "jangan",
+    // Degree and focus adverbs, quantifiers, classifiers and plural markers.
+    "juga",
+    "pun",
+    "saja",
+    "hanya",
+    "sangat",
+    "lebih",
+    "paling",
+    "amat",
+    "pula",
+    "lagi",
+    "para",
+    "semua",
+    "setiap",
+    "tiap",
+    "beberapa",
+    "sebuah",
+    "seorang",
+    "suatu",
+    "sendiri", // Discourse particles.
+    "kah",
+    "lah",
+    "dong",
+    "kok",
+    "sih",
+    "deh",
+    "ya",
+];
+
+/// The analyser documents and queries go through; registered under
+/// [`ANALYZER`].
+pub fn indonesian() -> TextAnalyzer {
+    TextAnalyzer::builder(IndonesianTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES + 1))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .filter(IndonesianStopWords::default())
+        .filter(IndonesianStemmer)
+        .build()
+}
+
+/// The terms `text` analyses to, in order; for tests and diagnostics.
+pub fn analyse(text: &str) -> Vec<String> {
+    let mut analyzer = indonesian();
+    let mut stream = analyzer.token_stream(text);
+    let mut terms = Vec::new();
+    while stream.advance() {
+        terms.push(stream.token().text.clone());
+    }
+    terms
+}
+
+// ---------------------------------------------------------------------------
+// Tokenizer
+
+/// Splits text into runs of letters and digits; a full reduplication joined
+/// by a hyphen (`anak-anak`, case-insensitively) is one token whose text is
+/// the first half and whose offsets cover both halves.
+#[derive(Clone, Default)]
+pub struct IndonesianTokenizer {
+    token: Token,
+}
+
+/// The stream [`IndonesianTokenizer`] produces.
+pub struct IndonesianTokenStream<'a> {
+    text: &'a str,
+    /// Byte offset where the search for the next token starts.
+    cursor: usize,
+    token: &'a mut Token,
+}
+
+impl Tokenizer for IndonesianTokenizer {
+    type TokenStream<'a> = IndonesianTokenStream<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> IndonesianTokenStream<'a> {
+        self.token.reset();
+        IndonesianTokenStream { text, cursor: 0, token: &mut self.token }
+    }
+}
+
+impl IndonesianTokenStream<'_> {
+    /// The end of the run of letters and digits starting at `from`.
+    fn run_end(&self, from: usize) -> usize {
+        self.text[from..].char_indices().find(|(_, c)| !c.is_alphanumeric()).map_or(self.text.len(), |(i, _)| from + i)
+    }
+}
+
+impl TokenStream for IndonesianTokenStream<'_> {
+    fn advance(&mut self) -> bool {
+        self.token.text.clear();
+        self.token.position = self.token.position.wrapping_add(1);
+        let Some((start, _)) = self.text[self.cursor..].char_indices().find(|(_, c)| c.is_alphanumeric()) else {
+            self.cursor = self.text.len();
+            return false;
+        };
+        let start = self.cursor + start;
+        let end = self.run_end(start);
+        let word = &self.text[start..end];
+        let mut token_end = end;
+        // `anak-anak`: the second half repeats the first exactly.
+        if self.text[end..].starts_with('-') {
+            let second = end + 1;
+            let second_end = self.run_end(second);
+            if second_end > second && self.text[second..second_end].to_lowercase() == word.to_lowercase() {
+                token_end = second_end;
+            }
+        }
+        self.token.offset_from = start;
+        self.token.offset_to = token_end;
+        self.token.text.push_str(word);
+        self.cursor = token_end;
+        true
+    }
+
+    fn token(&self) -> &Token {
+        self.token
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.token
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Stop words
+
+/// Removes [`STOP_WORDS`] (expects lowercased, folded tokens).
+#[derive(Clone)]
+pub struct IndonesianStopWords {
+    words: Arc<HashSet<&'static str>>,
+}
+
+impl Default for IndonesianStopWords {
+    fn default() -> Self {
+        IndonesianStopWords { words: Arc::new(STOP_WORDS.iter().copied().collect()) }
+    }
+}
+
+impl TokenFilter for IndonesianStopWords {
+    type Tokenizer<T: Tokenizer> = StopWordsFilter<T>;
+
+    fn transform<T: Tokenizer>(self, tokenizer: T) -> StopWordsFilter<T> {
+        StopWordsFilter { words: self.words, inner: tokenizer }
+    }
+}
+
+/// [`IndonesianStopWords`] applied to a tokenizer.
+#[derive(Clone)]
+pub struct StopWordsFilter<T> {
+    words: Arc<HashSet<&'static str>>,
+    inner: T,
+}
+
+impl<T: Tokenizer> Tokenizer for StopWordsFilter<T> {
+    type TokenStream<'a> = StopWordsStream<'a, T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        StopWordsStream { words: &self.words, tail: self.inner.token_stream(text) }
+    }
+}
+
+/// The stream of [`StopWordsFilter`].
+pub struct StopWordsStream<'a, S> {
+    words: &'a HashSet<&'static str>,
+    tail: S,
+}
+
+impl<S: TokenStream> TokenStream for StopWordsStream<'_, S> {
+    fn advance(&mut self) -> bool {
+        // Positions keep their gaps, so phrases still line up.
+        while self.tail.advance() {
+            if !self.words.contains(self.tail.token().text.as_str()) {
+                return true;
+            }
+        }
+        false
+    }
+
+    fn token(&self) -> &Token {
+        self.tail.token()
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.tail.token_mut()
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Stemmer
+
+/// The Snowball Indonesian stemmer as a token filter (expects lowercased
+/// tokens).
+#[derive(Clone, Copy, Default)]
+pub struct IndonesianStemmer;
+
+impl IndonesianStemmer {
+    /// The stem of one lowercased word.
+    pub fn stem(word: &str) -> Cow<'_, str> {
+        stemmer().stem(word)
+    }
+}
+
+fn stemmer() -> frostem::Stemmer {
+    frostem::Stemmer::new(frostem::Algorithm::Indonesian)
+}
+
+impl TokenFilter for IndonesianStemmer {
+    type Tokenizer<T: Tokenizer> = StemmerFilter<T>;
+
+    fn transform<T: Tokenizer>(self, tokenizer: T) -> StemmerFilter<T> {
+        StemmerFilter { inner: tokenizer }
+    }
+}
+
+/// [`IndonesianStemmer`] applied to a tokenizer.
+#[derive(Clone)]
+pub struct StemmerFilter<T> {
+    inner: T,
+}
+
+impl<T: Tokenizer> Tokenizer for StemmerFilter<T> {
+    type TokenStream<'a> = StemmerStream<T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        StemmerStream { stemmer: stemmer(), tail: self.inner.token_stream(text) }
+    }
+}
+
+/// The stream of [`StemmerFilter`].
+pub struct StemmerStream<S> {
+    stemmer: frostem::Stemmer,
+    tail: S,
+}
+
+impl<S: TokenStream> TokenStream for StemmerStream<S> {
+    fn advance(&mut self) -> bool {
+        if !self.tail.advance() {
+            return false;
+        }
+        let token = self.tail.token_mut();
+        if let Cow::Owned(stem) = self.stemmer.stem(&token.text) {
+            token.text = stem;
+        }
+        true
+    }
+
+    fn token(&self) -> &Token {
+        self.tail.token()
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.tail.token_mut()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tokens(text: &str) -> Vec<(String, usize, usize, usize)> {
+        let mut analyzer = indonesian();
+        let mut stream = analyzer.token_stream(text);
+        let mut out = Vec::new();
+        while stream.advance() {
+            let t = stream.token();
+            out.push((t.text.clone(), t.position, t.offset_from, t.offset_to));
+        }
+        out
+    }
+
+    #[test]
+    fn reduplication_is_one_token_spanning_both_halves() {
+        assert_eq!(tokens("Anak-anak bermain"), vec![("anak".into(), 0, 0, 9), ("main".into(), 1, 10, 17)]);
+    }
+
+    #[test]
+    fn partial_reduplication_and_hyphenated_words_split() {
+        assert_eq!(analyse("sayur-mayur"), ["sayur", "mayur"]);
+        assert_eq!(analyse("COVID-19"), ["covid", "19"]);
+        // A trailing or doubled hyphen is punctuation.
+        assert_eq!(analyse("desa- desa--desa"), ["desa", "desa", "desa"]);
+    }
+
+    #[test]
+    fn stop_words_keep_position_gaps() {
+        assert_eq!(tokens("jalan di desa"), vec![("jalan".into(), 0, 0, 5), ("desa".into(), 2, 9, 13)],);
+    }
+
+    #[test]
+    fn stop_words_are_lowercase_ascii_and_unique() {
+        let unique: HashSet<_> = STOP_WORDS.iter().collect();
+        assert_eq!(unique.len(), STOP_WORDS.len(), "duplicates in STOP_WORDS");
+        for word in STOP_WORDS {
+            assert!(word.bytes().all(|b| b.is_ascii_lowercase()), "{word}");
+        }
+        assert!(STOP_WORDS.len() >= 100, "{} stop words", STOP_WORDS.len());
+    }
+
+    #[test]
+    fn long_tokens_are_dropped_and_accents_folded() {
+        let long = "a".repeat(MAX_TOKEN_BYTES + 1);
+        assert_eq!(analyse(&format!("{long} café")), ["cafe"]);
+        assert_eq!(analyse(&"b".repeat(MAX_TOKEN_BYTES)), ["b".repeat(MAX_TOKEN_BYTES)]);
+    }
+}

@@ -1,0 +1,22 @@
+//! Jembatan's full-text search over published content.
+//!
+//! - [`analyzer`]: the Indonesian analyser (tokens, stop words, the
+//!   Snowball Indonesian stemmer), so `pembangunan jalan` finds
+//!   `membangun jalan`.
+//! - [`index`]: the schema and [`SearchDoc`], one published item.
+//! - [`query`]: [`SearchQuery`] → [`SearchResults`], with filters and
+//!   highlighted snippets; typed text never makes a search fail.
+//! - [`service`]: [`SearchIndex`] (on disk or in memory) with its single
+//!   writer, the change-log follower ([`follow`]) and [`reindex`].
+//!
+//! The index is derived state: it can be deleted and is rebuilt from the
+//! database through the application's [`DocumentSource`].
+
+pub mod analyzer;
+pub mod index;
+pub mod query;
+pub mod service;
+
+pub use index::SearchDoc;
+pub use query::{Hit, SearchQuery, SearchResults};
+pub use service::{CONTENT_ENTITY, DocumentSource, SearchError, SearchIndex, follow, reindex};

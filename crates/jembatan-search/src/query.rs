@@ -1,0 +1,397 @@
+//! Turning what a person typed, and the filters they chose, into hits with
+//! highlighted snippets.
+//!
+//! Text is parsed leniently: quotes make phrases, `-word` excludes, `OR`
+//! widens, `title:word` looks in one text field, and every other word must
+//! match (in title, summary or body). Text whose syntax is broken
+//! (`"unclosed`, `AND OR`, `title:`, `((`) is searched as its plain words,
+//! any of which may match; searching never fails on input, and the filter
+//! fields cannot be named in the text. A match in the title weighs
+//! [`TITLE_BOOST`] times one in the body, in the summary [`SUMMARY_BOOST`]
+//! times. Ties, and lists without text, go newest first. Filters narrow
+//! without changing scores.
+
+use std::ops::Bound;
+
+use serde::{Deserialize, Serialize};
+use tantivy::collector::sort_key::{SortBySimilarityScore, SortByStaticFastValue};
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{
+    AllQuery, BooleanQuery, ConstScoreQuery, EmptyQuery, Occur, Query, QueryParser, QueryParserError, RangeQuery,
+    TermQuery,
+};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::snippet::{Snippet, SnippetGenerator};
+use tantivy::{DocAddress, Index, Order, Score, Searcher, TantivyDocument, Term};
+
+use crate::analyzer::ANALYZER;
+use crate::index::{Fields, SUMMARY_BOOST, TITLE_BOOST, field, stored_i64, stored_text};
+
+/// Hits per page when the query does not say.
+pub const DEFAULT_LIMIT: usize = 20;
+/// Most hits one query returns.
+pub const MAX_LIMIT: usize = 100;
+/// Deepest offset served; deeper pages cost more than anyone reads.
+pub const MAX_OFFSET: usize = 10_000;
+/// Longest snippet, in bytes of the source text.
+pub const SNIPPET_CHARS: usize = 200;
+
+/// What a person asks for.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SearchQuery {
+    /// Words, as typed; empty lists the filtered items newest first.
+    pub text: String,
+    /// A region code; matches items targeted at it or anywhere inside it.
+    pub region: Option<String>,
+    /// A topic slug.
+    pub topic: Option<String>,
+    /// A content type (`berita`, `agenda`, ...).
+    pub kind: Option<String>,
+    /// A publishing organisation's id.
+    pub org: Option<String>,
+    /// Published at or after this instant (Unix ms).
+    pub from: Option<i64>,
+    /// Published at or before this instant (Unix ms).
+    pub to: Option<i64>,
+    /// Hits to skip (clamped to [`MAX_OFFSET`]).
+    pub offset: usize,
+    /// Hits to return: 0 means [`DEFAULT_LIMIT`]; at most [`MAX_LIMIT`].
+    pub limit: usize,
+}
+
+impl SearchQuery {
+    /// A query for `text` without filters.
+    pub fn text(text: impl Into<String>) -> SearchQuery {
+        SearchQuery { text: text.into(), ..SearchQuery::default() }
+    }
+
+    fn page(&self) -> (usize, usize) {
+        let limit = match self.limit {
+            0 => DEFAULT_LIMIT,
+            n => n.min(MAX_LIMIT),
+        };
+        (self.offset.min(MAX_OFFSET), limit)
+    }
+}
+
+/// One page of results.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SearchResults {
+    /// How many items match in all.
+    pub total: usize,
+    pub hits: Vec<Hit>,
+}
+
+/// One matching item.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Hit {
+    pub id: String,
+    pub title: String,
+    pub url_path: String,
+    pub kind: String,
+    /// Unix milliseconds.
+    pub published_at: i64,
+    /// A passage of the body (or summary) as HTML: text escaped, matched
+    /// words wrapped in `<mark>`; safe to insert as is.
+    pub snippet_html: String,
+    /// Relevance (0 when listing without text).
+    pub score: f32,
+}
+
+/// Runs `query` against `searcher`. Fails only when the index cannot be
+/// read, never because of what was typed.
+pub(crate) fn execute(
+    index: &Index,
+    fields: &Fields,
+    searcher: &Searcher,
+    query: &SearchQuery,
+) -> tantivy::Result<SearchResults> {
+    let (offset, limit) = query.page();
+    let text = query.text.trim();
+    let text_query = (!text.is_empty()).then(|| parse_text(index, fields, text));
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    if let Some(q) = &text_query {
+        clauses.push((Occur::Must, q.box_clone()));
+    }
+    clauses.extend(filters(fields, query).into_iter().map(|f| (Occur::Must, f)));
+    let combined: Box<dyn Query> =
+        if clauses.is_empty() { Box::new(AllQuery) } else { Box::new(BooleanQuery::new(clauses)) };
+
+    let top = TopDocs::with_limit(limit).and_offset(offset);
+    let (total, ranked): (usize, Vec<(Score, DocAddress)>) = if text_query.is_some() {
+        let by_score_then_date = top.order_by((
+            (SortBySimilarityScore, Order::Desc),
+            (SortByStaticFastValue::<i64>::for_field(field::PUBLISHED_AT), Order::Desc),
+        ));
+        let (total, docs) = searcher.search(&*combined, &(Count, by_score_then_date))?;
+        (total, docs.into_iter().map(|((score, _), address)| (score, address)).collect())
+    } else {
+        let by_date = top.order_by_fast_field::<i64>(field::PUBLISHED_AT, Order::Desc);
+        let (total, docs) = searcher.search(&*combined, &(Count, by_date))?;
+        (total, docs.into_iter().map(|(_, address)| (0.0, address)).collect())
+    };
+
+    let snippets = match &text_query {
+        Some(q) => Some(Snippets::new(searcher, &**q, fields)?),
+        None => None,
+    };
+    let mut hits = Vec::with_capacity(ranked.len());
+    for (score, address) in ranked {
+        let doc: TantivyDocument = searcher.doc(address)?;
+        let summary = stored_text(&doc, fields.summary);
+        let snippet_html = snippets.as_ref().and_then(|s| s.html(&doc)).unwrap_or_else(|| plain_snippet(&summary));
+        hits.push(Hit {
+            id: stored_text(&doc, fields.id),
+            title: stored_text(&doc, fields.title),
+            url_path: stored_text(&doc, fields.url_path),
+            kind: stored_text(&doc, fields.kind),
+            published_at: stored_i64(&doc, fields.published_at),
+            snippet_html,
+            score,
+        });
+    }
+    Ok(SearchResults { total, hits })
+}
+
+/// The query for typed text: the lenient parse when it understood all of
+/// it (every word required), otherwise the text's plain words (any word);
+/// nothing when no word is left (only stop words or syntax), rather than
+/// everything.
+pub(crate) fn parse_text(index: &Index, fields: &Fields, text: &str) -> Box<dyn Query> {
+    let words = plain_words(text);
+    if !has_terms(index, &words) {
+        return Box::new(EmptyQuery);
+    }
+    let mut parser = QueryParser::for_index(index, vec![fields.title, fields.summary, fields.body]);
+    parser.set_conjunction_by_default();
+    parser.set_field_boost(fields.title, TITLE_BOOST);
+    parser.set_field_boost(fields.summary, SUMMARY_BOOST);
+    let (query, errors) = parser.parse_query_lenient(&tidy_operators(&only_text_fields(text)));
+    // `-jalan` alone means "everything but jalan": understood, though the
+    // parser reports it.
+    if errors.iter().all(|e| matches!(e, QueryParserError::AllButQueryForbidden)) {
+        return query;
+    }
+    // Broken syntax: any of its words may match (more matches rank higher),
+    // since some of them were meant as syntax, not as words to require.
+    let mut words_parser = QueryParser::for_index(index, vec![fields.title, fields.summary, fields.body]);
+    words_parser.set_field_boost(fields.title, TITLE_BOOST);
+    words_parser.set_field_boost(fields.summary, SUMMARY_BOOST);
+    words_parser.parse_query_lenient(&words).0
+}
+
+fn has_terms(index: &Index, text: &str) -> bool {
+    let Some(mut analyzer) = index.tokenizers().get(ANALYZER) else { return true };
+    analyzer.token_stream(text).advance()
+}
+
+/// Fields a person may name in the text (`title:jalan`); the filter
+/// fields are set through [`SearchQuery`] only.
+const TEXT_FIELDS: [&str; 3] = [field::TITLE, field::SUMMARY, field::BODY];
+
+/// `text` with the colon of `name:` replaced by a space unless `name` is
+/// one of [`TEXT_FIELDS`], so `regions:35` or `pukul 10:00` are words.
+pub(crate) fn only_text_fields(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut word_start = 0;
+    for (i, c) in text.char_indices() {
+        if c == ':' && !TEXT_FIELDS.contains(&&text[word_start..i]) {
+            out.push(' ');
+        } else {
+            out.push(c);
+        }
+        if !(c.is_alphanumeric() || c == '_') {
+            word_start = i + c.len_utf8();
+        }
+    }
+    out
+}
+
+fn is_operator(word: &str) -> bool {
+    matches!(word, "AND" | "OR" | "NOT" | "IN" | "&&" | "||")
+}
+
+/// `text` without boolean operators that miss an operand (`jalan AND OR`,
+/// `OR jalan`, `jalan NOT`), which the parser would otherwise take for
+/// words to require.
+pub(crate) fn tidy_operators(text: &str) -> String {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let mut kept: Vec<&str> = Vec::with_capacity(words.len());
+    for (i, word) in words.iter().enumerate() {
+        if !is_operator(word) {
+            kept.push(word);
+            continue;
+        }
+        let operand_after = words.get(i + 1).is_some_and(|next| !is_operator(next));
+        let operand_before = kept.last().is_some_and(|prev| !is_operator(prev));
+        let binary = *word != "NOT";
+        if operand_after && (operand_before || !binary) {
+            kept.push(word);
+        }
+    }
+    kept.join(" ")
+}
+
+/// `text` as plain words: every character that is not a letter or a digit
+/// becomes a space, and operator words (`AND`, `OR`, `NOT`, `IN`) go.
+pub(crate) fn plain_words(text: &str) -> String {
+    let spaced: String = text.chars().map(|c| if c.is_alphanumeric() { c } else { ' ' }).collect();
+    spaced.split_whitespace().filter(|w| !is_operator(w)).collect::<Vec<_>>().join(" ")
+}
+
+fn filters(fields: &Fields, query: &SearchQuery) -> Vec<Box<dyn Query>> {
+    let exact = |field: Field, value: &Option<String>| -> Option<Box<dyn Query>> {
+        let value = value.as_deref()?.trim();
+        let term = TermQuery::new(Term::from_field_text(field, value), IndexRecordOption::Basic);
+        Some(Box::new(ConstScoreQuery::new(Box::new(term), 0.0)))
+    };
+    let mut out: Vec<Box<dyn Query>> = [
+        exact(fields.regions, &query.region),
+        exact(fields.topics, &query.topic),
+        exact(fields.kind, &query.kind),
+        exact(fields.org_id, &query.org),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if query.from.is_some() || query.to.is_some() {
+        let bound = |value: Option<i64>| match value {
+            Some(v) => Bound::Included(Term::from_field_i64(fields.published_at, v)),
+            None => Bound::Unbounded,
+        };
+        let range = RangeQuery::new(bound(query.from), bound(query.to));
+        out.push(Box::new(ConstScoreQuery::new(Box::new(range), 0.0)));
+    }
+    out
+}
+
+/// Snippet generators for one query: the body first, else the summary.
+struct Snippets {
+    generators: [(Field, SnippetGenerator); 2],
+}
+
+impl Snippets {
+    fn new(searcher: &Searcher, query: &dyn Query, fields: &Fields) -> tantivy::Result<Snippets> {
+        let make = |field: Field| -> tantivy::Result<(Field, SnippetGenerator)> {
+            let mut generator = SnippetGenerator::create(searcher, query, field)?;
+            generator.set_max_num_chars(SNIPPET_CHARS);
+            Ok((field, generator))
+        };
+        Ok(Snippets { generators: [make(fields.body)?, make(fields.summary)?] })
+    }
+
+    /// The highlighted passage, or `None` when neither body nor summary
+    /// holds a matched word (the match was in the title).
+    fn html(&self, doc: &TantivyDocument) -> Option<String> {
+        self.generators.iter().find_map(|(field, generator)| {
+            let text = stored_text(doc, *field);
+            let text = text.trim();
+            let mut snippet = generator.snippet(text);
+            if snippet.is_empty() {
+                return None;
+            }
+            snippet.set_snippet_prefix_postfix("<mark>", "</mark>");
+            Some(with_ellipses(&snippet, text))
+        })
+    }
+}
+
+/// The snippet's HTML, with `…` where it cuts words off the text (mere
+/// punctuation cut off is put back instead).
+fn with_ellipses(snippet: &Snippet, text: &str) -> String {
+    let range = snippet.fragment_range();
+    let (head, tail) = (&text[..range.start], &text[range.end..]);
+    let has_words = |s: &str| s.chars().any(char::is_alphanumeric);
+    let mut html = String::new();
+    if has_words(head) {
+        html.push('…');
+    } else {
+        html.push_str(&escape_html(head.trim_start()));
+    }
+    html.push_str(&snippet.to_html());
+    if has_words(tail) {
+        html.push('…');
+    } else {
+        html.push_str(&escape_html(tail.trim_end()));
+    }
+    html
+}
+
+/// The start of `summary`, escaped, for hits without highlights.
+fn plain_snippet(summary: &str) -> String {
+    let summary = summary.trim();
+    if summary.len() <= SNIPPET_CHARS {
+        return escape_html(summary);
+    }
+    let mut cut = SNIPPET_CHARS;
+    while !summary.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    // End on a word boundary when there is one.
+    let head = &summary[..cut];
+    let head = head.rfind(char::is_whitespace).map_or(head, |i| &head[..i]);
+    format!("{}…", escape_html(head.trim_end()))
+}
+
+/// Escapes text for HTML element content and attribute values.
+pub(crate) fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_words_drop_syntax_and_operators() {
+        assert_eq!(plain_words("\"jalan AND OR title: (("), "jalan title");
+        assert_eq!(plain_words("10:00 -desa"), "10 00 desa");
+    }
+
+    #[test]
+    fn only_text_fields_may_be_named() {
+        assert_eq!(only_text_fields("title:jalan body:desa"), "title:jalan body:desa");
+        assert_eq!(only_text_fields("regions:35 pukul 10:00"), "regions 35 pukul 10 00");
+        assert_eq!(only_text_fields("(title:jalan)"), "(title:jalan)");
+        assert_eq!(only_text_fields("xtitle:a"), "xtitle a");
+    }
+
+    #[test]
+    fn operators_without_operands_are_dropped() {
+        assert_eq!(tidy_operators("jalan AND OR"), "jalan");
+        assert_eq!(tidy_operators("OR jalan AND"), "jalan");
+        assert_eq!(tidy_operators("jalan OR OR desa"), "jalan OR desa");
+        assert_eq!(tidy_operators("jalan NOT desa"), "jalan NOT desa");
+        assert_eq!(tidy_operators("NOT desa"), "NOT desa");
+        assert_eq!(tidy_operators("jalan NOT"), "jalan");
+        assert_eq!(tidy_operators("jalan  desa"), "jalan desa");
+    }
+
+    #[test]
+    fn plain_snippet_escapes_and_cuts_on_a_word() {
+        assert_eq!(plain_snippet("a <b> & c"), "a &lt;b&gt; &amp; c");
+        let long = "kata ".repeat(100);
+        let cut = plain_snippet(&long);
+        assert!(cut.ends_with("kata…"), "{cut}");
+        assert!(cut.len() <= SNIPPET_CHARS + '…'.len_utf8());
+    }
+
+    #[test]
+    fn page_is_clamped() {
+        let q = SearchQuery { offset: 1_000_000, limit: 1_000, ..SearchQuery::default() };
+        assert_eq!(q.page(), (MAX_OFFSET, MAX_LIMIT));
+        assert_eq!(SearchQuery::default().page(), (0, DEFAULT_LIMIT));
+    }
+}

@@ -1,0 +1,423 @@
+//! The editorial workflow's buttons: submit, return to the author with a
+//! comment, publish now, schedule (a time in WIB), unpublish (moderation,
+//! with a reason), archive, restore to draft, corrections (ralat) and
+//! comments. Each is a small form with the session's CSRF token and the
+//! version the page showed; each handler asks authorization for its own
+//! action and calls the store's step, which checks the status and the
+//! version, audits and records the change. A refused step shows the item
+//! again with its message and what was typed.
+
+use axum::extract::Path;
+use axum::http::StatusCode;
+use axum::response::Response;
+use jembatan_domain::authz::{Action, Resource};
+use jembatan_domain::content::{
+    ContentId, ContentStatus, WorkflowAction, format_datetime_local, parse_datetime, transition,
+};
+use jembatan_domain::{FieldError, Timestamp};
+use jembatan_store::StoreError;
+use jembatan_store::content::{self, Content};
+use serde::Deserialize;
+
+use super::items::{ItemState, load_item, render_item};
+use super::{field_message, item_path, load_ref};
+use crate::auth::{CsrfForm, Viewer};
+use crate::error::AppError;
+use crate::html::common::redirect;
+use crate::layout::Ctx;
+
+/// Confirmations after a redirect, by the fixed name in `?selesai=`.
+pub const DONE: &[(&str, &str)] = &[
+    ("dibuat", "editor-done-created"),
+    ("disimpan", "editor-done-saved"),
+    ("diajukan", "editor-done-submitted"),
+    ("dikembalikan", "editor-done-returned"),
+    ("diterbitkan", "editor-done-published"),
+    ("dijadwalkan", "editor-done-scheduled"),
+    ("ditarik", "editor-done-unpublished"),
+    ("diarsipkan", "editor-done-archived"),
+    ("dipulihkan", "editor-done-restored"),
+    ("ralat", "editor-done-corrected"),
+    ("komentar", "editor-done-commented"),
+];
+
+/// The confirmation named in the query (never text from the URL itself).
+pub fn done_message(ctx: &Ctx, done: Option<&str>) -> Option<String> {
+    let done = done?;
+    DONE.iter().find(|(name, _)| *name == done).map(|(_, key)| ctx.t.get(key))
+}
+
+/// A text the step asks for.
+pub struct NoteField {
+    pub name: &'static str,
+    pub label: String,
+    pub hint: String,
+    pub value: String,
+    /// `textarea`, or an `<input>` type.
+    pub input: &'static str,
+    pub required: bool,
+}
+
+/// One step's form on the item's page.
+pub struct StepForm {
+    /// The last path segment, also the form's id.
+    pub step: &'static str,
+    pub action: String,
+    pub intro: Option<String>,
+    pub note: Option<NoteField>,
+    pub button: String,
+    pub class: &'static str,
+    pub error: Option<String>,
+}
+
+/// A step that was refused: its message and what was typed.
+#[derive(Debug, Clone)]
+pub struct StepState {
+    pub step: &'static str,
+    pub value: String,
+    pub error: String,
+}
+
+/// What a step needs to be offered: its name, the authorization action,
+/// the workflow action (for the status check; `None` when the status
+/// decides otherwise), its text field and its look.
+struct StepSpec {
+    step: &'static str,
+    action: Action,
+    workflow: Option<WorkflowAction>,
+    note: Option<(&'static str, &'static str, bool)>,
+    class: &'static str,
+}
+
+const STATUS_STEPS: &[StepSpec] = &[
+    StepSpec {
+        step: "ajukan",
+        action: Action::SubmitContent,
+        workflow: Some(WorkflowAction::Submit),
+        note: None,
+        class: "",
+    },
+    StepSpec {
+        step: "terbitkan",
+        action: Action::PublishContent,
+        workflow: Some(WorkflowAction::PublishNow),
+        note: None,
+        class: "",
+    },
+    StepSpec {
+        step: "jadwalkan",
+        action: Action::PublishContent,
+        workflow: Some(WorkflowAction::Schedule(Timestamp(0))),
+        note: Some(("publish_at", "datetime-local", true)),
+        class: "secondary",
+    },
+    StepSpec {
+        step: "kembalikan",
+        action: Action::ReturnContent,
+        workflow: Some(WorkflowAction::ReturnToAuthor),
+        note: Some(("comment", "textarea", true)),
+        class: "secondary",
+    },
+    StepSpec {
+        step: "tarik",
+        action: Action::UnpublishContent,
+        workflow: Some(WorkflowAction::Unpublish),
+        note: Some(("reason", "textarea", true)),
+        class: "danger",
+    },
+    StepSpec {
+        step: "arsipkan",
+        action: Action::ArchiveContent,
+        workflow: Some(WorkflowAction::Archive),
+        note: Some(("reason", "textarea", false)),
+        class: "secondary",
+    },
+    StepSpec {
+        step: "pulihkan",
+        action: Action::RestoreContent,
+        workflow: Some(WorkflowAction::RestoreDraft),
+        note: None,
+        class: "secondary",
+    },
+];
+
+const COMMENT_STEP: StepSpec = StepSpec {
+    step: "komentar",
+    action: Action::CommentContent,
+    workflow: None,
+    note: Some(("comment", "textarea", true)),
+    class: "secondary",
+};
+
+const CORRECT_STEP: StepSpec = StepSpec {
+    step: "ralat",
+    action: Action::CorrectContent,
+    workflow: None,
+    note: Some(("correction", "textarea", true)),
+    class: "secondary",
+};
+
+/// Every translation key the steps' forms use (for the catalog test).
+pub fn step_keys() -> Vec<String> {
+    let mut keys = Vec::new();
+    for spec in STATUS_STEPS.iter().chain([&COMMENT_STEP, &CORRECT_STEP]) {
+        keys.push(format!("editor-step-{}", spec.step));
+        keys.push(format!("editor-step-{}-intro", spec.step));
+        if spec.note.is_some() {
+            keys.push(format!("editor-step-{}-note", spec.step));
+            keys.push(format!("editor-step-{}-hint", spec.step));
+        }
+    }
+    keys
+}
+
+fn build(ctx: &Ctx, item: &Content, spec: &StepSpec, failed: Option<&StepState>) -> StepForm {
+    let t = &ctx.t;
+    let failed = failed.filter(|f| f.step == spec.step);
+    let note = spec.note.map(|(name, input, required)| {
+        let stored = match (name, item.publish_at) {
+            ("publish_at", Some(at)) => format_datetime_local(at),
+            _ => String::new(),
+        };
+        NoteField {
+            name,
+            label: t.get(&format!("editor-step-{}-note", spec.step)),
+            hint: t.get(&format!("editor-step-{}-hint", spec.step)),
+            value: failed.map(|f| f.value.clone()).unwrap_or(stored),
+            input,
+            required,
+        }
+    });
+    StepForm {
+        step: spec.step,
+        action: t.href(&format!("{}/{}", item_path(item.id), spec.step)),
+        intro: Some(t.get(&format!("editor-step-{}-intro", spec.step))),
+        note,
+        button: t.get(&format!("editor-step-{}", spec.step)),
+        class: spec.class,
+        error: failed.map(|f| f.error.clone()),
+    }
+}
+
+/// The steps the viewer may take on the item in its status, the comment
+/// form and the correction form (a correction is for a published item).
+pub fn step_forms(
+    ctx: &Ctx,
+    viewer: &Viewer,
+    item: &Content,
+    failed: Option<&StepState>,
+) -> (Vec<StepForm>, Option<StepForm>, Option<StepForm>) {
+    let item_ref = item.content_ref();
+    let resource = Resource::Content(&item_ref);
+    let steps = STATUS_STEPS
+        .iter()
+        .filter(|spec| viewer.can(spec.action, &resource))
+        .filter(|spec| spec.workflow.is_none_or(|w| transition(item.status, w).is_ok()))
+        .map(|spec| build(ctx, item, spec, failed))
+        .collect();
+    let comment = viewer.can(COMMENT_STEP.action, &resource).then(|| build(ctx, item, &COMMENT_STEP, failed));
+    let correct = (item.status == ContentStatus::Published && viewer.can(CORRECT_STEP.action, &resource))
+        .then(|| build(ctx, item, &CORRECT_STEP, failed));
+    (steps, comment, correct)
+}
+
+/// A step's form as posted.
+#[derive(Debug, Default, Deserialize)]
+pub struct StepFields {
+    #[serde(default)]
+    pub version: String,
+    #[serde(default)]
+    pub comment: String,
+    #[serde(default)]
+    pub reason: String,
+    #[serde(default)]
+    pub correction: String,
+    #[serde(default)]
+    pub publish_at: String,
+}
+
+impl StepFields {
+    fn version(&self) -> Result<i64, AppError> {
+        self.version.trim().parse().map_err(|_| AppError::bad_request("bad_request"))
+    }
+}
+
+/// Answers a step: back to the item with a confirmation, or the item
+/// again with the step's message (409 for a stale page, 400 otherwise).
+async fn finish<T>(
+    ctx: &Ctx,
+    viewer: &Viewer,
+    id: ContentId,
+    step: &'static str,
+    done: &'static str,
+    typed: String,
+    result: Result<T, StoreError>,
+) -> Result<Response, AppError> {
+    let (status, error) = match result {
+        Ok(_) => return Ok(redirect(ctx, &format!("{}?selesai={done}", item_path(id)))),
+        Err(StoreError::Stale) => (StatusCode::CONFLICT, ctx.t.get("editor-step-stale")),
+        Err(StoreError::Invalid(e)) => (StatusCode::BAD_REQUEST, field_message(&ctx.t, &e)),
+        Err(e) => return Err(e.into()),
+    };
+    let item = load_item(ctx, &id.to_string()).await?;
+    let state = ItemState { step: Some(StepState { step, value: typed, error }), ..ItemState::default() };
+    render_item(ctx, viewer, &item, state, status).await
+}
+
+/// The logged-in account acting.
+fn actor(viewer: &Viewer) -> Result<Option<jembatan_domain::UserId>, AppError> {
+    Ok(Some(viewer.require_user()?.id))
+}
+
+/// `POST /tulis/{id}/ajukan`: the author hands the draft to the reviewers.
+pub async fn submit(
+    ctx: Ctx,
+    Path(id): Path<String>,
+    CsrfForm { viewer, form }: CsrfForm<StepFields>,
+) -> Result<Response, AppError> {
+    let item = load_ref(&ctx, &id).await?;
+    viewer.authorize(Action::SubmitContent, &Resource::Content(&item))?;
+    let (version, user, cid) = (form.version()?, actor(&viewer)?, item.id);
+    let result =
+        ctx.state.db.write(move |tx| Box::pin(async move { content::submit(tx, cid, version, user).await })).await;
+    finish(&ctx, &viewer, cid, "ajukan", "diajukan", String::new(), result).await
+}
+
+/// `POST /tulis/{id}/kembalikan`: a reviewer sends it back with a comment.
+pub async fn return_to_author(
+    ctx: Ctx,
+    Path(id): Path<String>,
+    CsrfForm { viewer, form }: CsrfForm<StepFields>,
+) -> Result<Response, AppError> {
+    let item = load_ref(&ctx, &id).await?;
+    viewer.authorize(Action::ReturnContent, &Resource::Content(&item))?;
+    let (version, user, cid) = (form.version()?, actor(&viewer)?, item.id);
+    let comment = form.comment.clone();
+    let result = ctx
+        .state
+        .db
+        .write(move |tx| Box::pin(async move { content::return_to_author(tx, cid, version, &comment, user).await }))
+        .await;
+    finish(&ctx, &viewer, cid, "kembalikan", "dikembalikan", form.comment, result).await
+}
+
+/// `POST /tulis/{id}/terbitkan`: a publisher publishes it now.
+pub async fn publish_now(
+    ctx: Ctx,
+    Path(id): Path<String>,
+    CsrfForm { viewer, form }: CsrfForm<StepFields>,
+) -> Result<Response, AppError> {
+    let item = load_ref(&ctx, &id).await?;
+    viewer.authorize(Action::PublishContent, &Resource::Content(&item))?;
+    let (version, user, cid) = (form.version()?, actor(&viewer)?, item.id);
+    let result =
+        ctx.state.db.write(move |tx| Box::pin(async move { content::publish_now(tx, cid, version, user).await })).await;
+    finish(&ctx, &viewer, cid, "terbitkan", "diterbitkan", String::new(), result).await
+}
+
+/// `POST /tulis/{id}/jadwalkan`: a publisher sets a time (typed in WIB)
+/// for it to be published by the job queue; a past time is refused.
+pub async fn schedule(
+    ctx: Ctx,
+    Path(id): Path<String>,
+    CsrfForm { viewer, form }: CsrfForm<StepFields>,
+) -> Result<Response, AppError> {
+    let item = load_ref(&ctx, &id).await?;
+    viewer.authorize(Action::PublishContent, &Resource::Content(&item))?;
+    let (version, user, cid) = (form.version()?, actor(&viewer)?, item.id);
+    let at = match form.publish_at.trim() {
+        "" => Err(FieldError::new("publish_at", jembatan_domain::ValidationCode::Required)),
+        raw => parse_datetime("publish_at", raw),
+    };
+    let result = match at {
+        Ok(at) => {
+            ctx.state
+                .db
+                .write(move |tx| Box::pin(async move { content::schedule(tx, cid, version, at, user).await }))
+                .await
+        }
+        Err(e) => Err(StoreError::Invalid(e)),
+    };
+    if result.is_ok() {
+        // The job is due later; the worker sleeps until then on its own.
+        ctx.state.jobs_waiting.notify_one();
+    }
+    finish(&ctx, &viewer, cid, "jadwalkan", "dijadwalkan", form.publish_at, result).await
+}
+
+/// `POST /tulis/{id}/tarik`: the regency takes it down, with a reason.
+pub async fn unpublish(
+    ctx: Ctx,
+    Path(id): Path<String>,
+    CsrfForm { viewer, form }: CsrfForm<StepFields>,
+) -> Result<Response, AppError> {
+    let item = load_ref(&ctx, &id).await?;
+    viewer.authorize(Action::UnpublishContent, &Resource::Content(&item))?;
+    let (user, cid) = (actor(&viewer)?, item.id);
+    let reason = form.reason.clone();
+    let result =
+        ctx.state.db.write(move |tx| Box::pin(async move { content::unpublish(tx, cid, &reason, user).await })).await;
+    finish(&ctx, &viewer, cid, "tarik", "ditarik", form.reason, result).await
+}
+
+/// `POST /tulis/{id}/arsipkan`: its publisher retires it (reason optional).
+pub async fn archive(
+    ctx: Ctx,
+    Path(id): Path<String>,
+    CsrfForm { viewer, form }: CsrfForm<StepFields>,
+) -> Result<Response, AppError> {
+    let item = load_ref(&ctx, &id).await?;
+    viewer.authorize(Action::ArchiveContent, &Resource::Content(&item))?;
+    let (user, cid) = (actor(&viewer)?, item.id);
+    let reason = form.reason.clone();
+    let result = ctx
+        .state
+        .db
+        .write(move |tx| Box::pin(async move { content::archive(tx, cid, Some(&reason), user).await }))
+        .await;
+    finish(&ctx, &viewer, cid, "arsipkan", "diarsipkan", form.reason, result).await
+}
+
+/// `POST /tulis/{id}/pulihkan`: an archived item goes back to draft.
+pub async fn restore(
+    ctx: Ctx,
+    Path(id): Path<String>,
+    CsrfForm { viewer, .. }: CsrfForm<StepFields>,
+) -> Result<Response, AppError> {
+    let item = load_ref(&ctx, &id).await?;
+    viewer.authorize(Action::RestoreContent, &Resource::Content(&item))?;
+    let (user, cid) = (actor(&viewer)?, item.id);
+    let result =
+        ctx.state.db.write(move |tx| Box::pin(async move { content::restore_draft(tx, cid, user).await })).await;
+    finish(&ctx, &viewer, cid, "pulihkan", "dipulihkan", String::new(), result).await
+}
+
+/// `POST /tulis/{id}/ralat`: a correction, shown publicly with its date.
+pub async fn correct(
+    ctx: Ctx,
+    Path(id): Path<String>,
+    CsrfForm { viewer, form }: CsrfForm<StepFields>,
+) -> Result<Response, AppError> {
+    let item = load_ref(&ctx, &id).await?;
+    viewer.authorize(Action::CorrectContent, &Resource::Content(&item))?;
+    let (user, cid) = (actor(&viewer)?, item.id);
+    let text = form.correction.clone();
+    let result =
+        ctx.state.db.write(move |tx| Box::pin(async move { content::correct(tx, cid, &text, user).await })).await;
+    finish(&ctx, &viewer, cid, "ralat", "ralat", form.correction, result).await
+}
+
+/// `POST /tulis/{id}/komentar`: a remark for the author or the reviewers.
+pub async fn comment(
+    ctx: Ctx,
+    Path(id): Path<String>,
+    CsrfForm { viewer, form }: CsrfForm<StepFields>,
+) -> Result<Response, AppError> {
+    let item = load_ref(&ctx, &id).await?;
+    viewer.authorize(Action::CommentContent, &Resource::Content(&item))?;
+    let (user, cid) = (actor(&viewer)?, item.id);
+    let text = form.comment.clone();
+    let result =
+        ctx.state.db.write(move |tx| Box::pin(async move { content::comment(tx, cid, &text, user).await })).await;
+    finish(&ctx, &viewer, cid, "komentar", "komentar", form.comment, result).await
+}

@@ -1,0 +1,117 @@
+//! `jembatan seed`: deterministic Indonesian items for benchmarks, spread
+//! over the demo publishers, written in batches. On SQLite and PostgreSQL.
+
+use std::collections::HashSet;
+
+use jembatan::commands::demo;
+use jembatan::commands::seed::{self, Plan};
+use jembatan_domain::content::{ContentStatus, ImportKey};
+use jembatan_store::content::{self, ContentFilter};
+use jembatan_store::testing::TestDatabase;
+use jembatan_store::{Backend, Db, contract_tests};
+
+async fn seeded(db: &Db, items: u64, seed_value: u64, batch: usize) -> seed::SeedReport {
+    let plan = Plan::load(db, seed::publishers(db).await.unwrap()).await.unwrap();
+    seed::seed(db, &plan, items, seed_value, batch, &mut |_| {}).await.unwrap()
+}
+
+async fn seeded_items(db: &Db, items: u64, seed_value: u64) -> Vec<content::Content> {
+    let mut found = Vec::new();
+    for index in 0..items {
+        let key = ImportKey::new(&format!("seed:{seed_value}"), &index.to_string()).unwrap();
+        let id = content::find_import(db, &key).await.unwrap().expect("seeded");
+        found.push(content::get(db, id).await.unwrap().unwrap());
+    }
+    found
+}
+
+async fn titles(db: &Db, items: u64, seed_value: u64) -> Vec<String> {
+    seeded_items(db, items, seed_value).await.into_iter().map(|c| c.title).collect()
+}
+
+async fn published(db: &Db) -> Vec<content::ContentSummary> {
+    let mut all = Vec::new();
+    let mut after = None;
+    loop {
+        let page = content::list(db, &ContentFilter::default(), after, 100).await.unwrap();
+        all.extend(page.items);
+        match page.next {
+            Some(next) => after = Some(next),
+            None => return all,
+        }
+    }
+}
+
+contract_tests! {
+    async fn seeding_publishes_spread_items_in_batches_once(db) {
+        demo::ensure_loaded(&db).await.unwrap();
+        let before = published(&db).await.len();
+        let report = seeded(&db, 300, 42, 64).await;
+        assert_eq!((report.created, report.existing), (300, 0));
+        println!("seeded 300 items on {:?}: {:.0} items/s", db.backend(), report.rate());
+        let again = seeded(&db, 300, 42, 100).await;
+        assert_eq!((again.created, again.existing), (0, 300), "the same seed adds nothing");
+
+        assert_eq!(published(&db).await.len(), before + 300, "all published");
+        let items = seeded_items(&db, 300, 42).await;
+        assert!(items.iter().all(|i| i.status == ContentStatus::Published));
+        let kinds: HashSet<_> = items.iter().map(|i| i.kind).collect();
+        let orgs: HashSet<_> = items.iter().map(|i| i.org.id).collect();
+        let topics: HashSet<_> = items.iter().flat_map(|i| i.topics.clone()).collect();
+        assert_eq!(kinds.len(), 5, "every type");
+        assert!(orgs.len() >= 10, "spread across publishers: {}", orgs.len());
+        assert!(topics.len() >= 10, "spread across topics: {topics:?}");
+        let now = jembatan_domain::Timestamp::now();
+        let oldest = items.iter().filter_map(|i| i.published_at).min().unwrap();
+        assert!(now.millis() - oldest.millis() > 300 * 86_400_000, "dates spread over two years");
+        assert!(items.iter().all(|i| i.body.split("\n\n").count() >= 3), "several paragraphs");
+
+        // Word forms of one root, for the stemmer to join.
+        let joined = items.iter().map(|i| format!("{} {}", i.title, i.body)).collect::<Vec<_>>().join(" ").to_lowercase();
+        let forms = ["pembangunan", "membangun", "dibangun", "penanaman", "menanam", "penyaluran", "menyalurkan"];
+        let missing: Vec<_> = forms.iter().filter(|f| !joined.contains(*f)).collect();
+        assert!(missing.is_empty(), "affixed forms missing: {missing:?}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_same_seed_gives_the_same_titles() {
+    let a = TestDatabase::create(Backend::Sqlite).await.unwrap();
+    let b = TestDatabase::create(Backend::Sqlite).await.unwrap();
+    let (a, b) = (a.connect().await.unwrap(), b.connect().await.unwrap());
+    demo::ensure_loaded(&a).await.unwrap();
+    demo::ensure_loaded(&b).await.unwrap();
+    // Different batch sizes: an item depends only on the seed and its number.
+    seeded(&a, 120, 7, 120).await;
+    seeded(&b, 120, 7, 17).await;
+    seeded(&b, 40, 8, 40).await;
+    let (titles_a, titles_b) = (titles(&a, 120, 7).await, titles(&b, 120, 7).await);
+    assert_eq!(titles_a, titles_b);
+    let other = titles(&b, 40, 8).await;
+    assert_ne!(other[..], titles_a[..40], "another seed, other items");
+    let unique: HashSet<_> = titles_a.iter().collect();
+    assert!(unique.len() > 110, "titles vary: {} distinct of 120", unique.len());
+}
+
+#[tokio::test]
+async fn the_command_loads_the_demo_first_and_prints_its_speed() {
+    let database = TestDatabase::create(Backend::Sqlite).await.unwrap();
+    let url = database.url.clone();
+    let output = tokio::task::spawn_blocking(move || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_jembatan"))
+            .args(["seed", "--items", "200", "--seed", "3", "--batch", "50"])
+            .env("JEMBATAN_DATABASE_URL", &url)
+            .env("RUST_LOG", "warn")
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}{}", String::from_utf8_lossy(&output.stderr));
+    assert!(stdout.contains("demo data loaded first"), "{stdout}");
+    let line = stdout.lines().find(|l| l.starts_with("seeded: ")).expect("a summary");
+    assert!(line.starts_with("seeded: 200 created, 0 already there in "), "{line}");
+    assert!(line.ends_with(" items/s)"), "{line}");
+    println!("{line}");
+}
