@@ -122,6 +122,19 @@ CREATE TABLE content_regions (
 );
 CREATE INDEX content_regions_listing ON content_regions (region_code, listed_at, content_id);
 
+-- Every region an item reaches: each target and every region above it,
+-- with the most specific target that put it there, so the page of a
+-- regency lists what its districts and villages were sent in one index
+-- scan. Derived from content_regions by the store; listed_at as there.
+CREATE TABLE content_reach (
+    content_id TEXT NOT NULL REFERENCES content (id) ON DELETE CASCADE,
+    region_code TEXT NOT NULL REFERENCES regions (code),
+    target_code TEXT NOT NULL REFERENCES regions (code),
+    listed_at BIGINT,
+    PRIMARY KEY (content_id, region_code)
+);
+CREATE INDEX content_reach_listing ON content_reach (region_code, listed_at, content_id);
+
 -- An item's topics; listed_at as in content_regions.
 CREATE TABLE content_topics (
     content_id TEXT NOT NULL REFERENCES content (id) ON DELETE CASCADE,

@@ -15,10 +15,12 @@
 //! - The stored body is the Markdown as typed; `body_html` is rendered and
 //!   sanitised when written, so a `<script>` stays in the text and never
 //!   reaches a page.
-//! - `content_regions.listed_at` and `content_topics.listed_at` equal the
-//!   item's `published_at` while it is published and are NULL otherwise
-//!   ([`sync_listing`] after every change of status or targets): region and
-//!   topic pages read one index in date order.
+//! - `content_regions.listed_at`, `content_reach.listed_at` and
+//!   `content_topics.listed_at` equal the item's `published_at` while it is
+//!   published and are NULL otherwise ([`sync_listing`] after every change
+//!   of status or targets): region and topic pages read one index in date
+//!   order. `content_reach` holds each target and every region above it
+//!   ([`reach`]), rewritten with the targets.
 //! - Targets lie within the publisher's reach
 //!   ([`jembatan_domain::content::check_targets`]), the regions, topics and
 //!   images exist, and the provenance suits the publisher, all checked
@@ -547,7 +549,7 @@ async fn publisher(tx: &mut Tx<'_>, org: OrgId) -> StoreResult<OrgRef> {
 
 /// Replaces an item's regions, topics and gallery, then syncs their listing.
 async fn write_lists(tx: &mut Tx<'_>, id: &str, draft: &ContentDraft) -> StoreResult<()> {
-    for table in ["content_regions", "content_topics", "content_gallery"] {
+    for table in ["content_regions", "content_reach", "content_topics", "content_gallery"] {
         exec!(tx, sqlx::query(&format!("DELETE FROM {table} WHERE content_id = $1")).bind(id))?;
     }
     for region in &draft.regions {
@@ -556,6 +558,15 @@ async fn write_lists(tx: &mut Tx<'_>, id: &str, draft: &ContentDraft) -> StoreRe
             sqlx::query("INSERT INTO content_regions (content_id, region_code) VALUES ($1, $2)")
                 .bind(id)
                 .bind(region.as_str())
+        )?;
+    }
+    for (region, target) in reach(&draft.regions) {
+        exec!(
+            tx,
+            sqlx::query("INSERT INTO content_reach (content_id, region_code, target_code) VALUES ($1, $2, $3)")
+                .bind(id)
+                .bind(region.as_str())
+                .bind(target.as_str())
         )?;
     }
     for (position, topic) in draft.topics.iter().enumerate() {
@@ -582,9 +593,24 @@ async fn write_lists(tx: &mut Tx<'_>, id: &str, draft: &ContentDraft) -> StoreRe
     sync_listing(tx, id).await
 }
 
+/// Every region the targets reach (each target and the regions above it),
+/// with the most specific target that reaches it.
+fn reach(targets: &[RegionCode]) -> std::collections::BTreeMap<RegionCode, RegionCode> {
+    let mut reach = std::collections::BTreeMap::<RegionCode, RegionCode>::new();
+    for target in targets {
+        for region in target.lineage() {
+            let entry = reach.entry(region).or_insert_with(|| target.clone());
+            if target.as_str().len() > entry.as_str().len() {
+                *entry = target.clone();
+            }
+        }
+    }
+    reach
+}
+
 /// Sets the listing dates of an item's regions and topics from its status.
 async fn sync_listing(tx: &mut Tx<'_>, id: &str) -> StoreResult<()> {
-    for table in ["content_regions", "content_topics"] {
+    for table in ["content_regions", "content_reach", "content_topics"] {
         let sql = format!(
             "UPDATE {table} SET listed_at = (SELECT CASE WHEN c.status = 'published' THEN c.published_at END \
              FROM content c WHERE c.id = $1) WHERE content_id = $1"
@@ -1495,10 +1521,11 @@ async fn summaries(db: &Db, ids: &[String]) -> StoreResult<Vec<ContentSummary>> 
 /// Which regions' items a listing shows.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RegionFilter {
-    /// Items targeted at this region or any region above it: a region's
-    /// page (a village page shows village, district, regency and province
-    /// items).
-    AtOrAbove(RegionCode),
+    /// Items targeted at this region, any region above it or any region
+    /// inside it: a region's page (a village page shows village, district,
+    /// regency and province items; a regency page also what its districts
+    /// and villages were sent).
+    Around(RegionCode),
     /// Items targeted at this region or any region below it: the API's
     /// region filter, a regency's "from its villages".
     Within(RegionCode),
@@ -1575,13 +1602,6 @@ fn content_conditions(filter: &ContentFilter, args: &mut Args) -> String {
     sql
 }
 
-fn within_exists(code: &RegionCode, args: &mut Args) -> String {
-    format!(
-        " AND EXISTS (SELECT 1 FROM content_regions rw WHERE rw.content_id = c.id AND {})",
-        args.within("rw.region_code", None, code)
-    )
-}
-
 fn topic_exists(topic: &str, args: &mut Args) -> String {
     format!(
         " AND EXISTS (SELECT 1 FROM content_topics tw WHERE tw.content_id = c.id AND tw.topic = {})",
@@ -1593,9 +1613,10 @@ fn topic_exists(topic: &str, args: &mut Args) -> String {
 /// `limit` (capped at [`MAX_PAGE`]). Keyset pagination: pages never repeat
 /// or skip an item, whatever is published meanwhile.
 ///
-/// Region pages (`AtOrAbove`) and topic pages read `content_regions` /
-/// `content_topics` in date order through their listing index, one short
-/// scan per lineage level merged here; other filters read `content` by date.
+/// Region filters and topics read `content_reach`, `content_regions` and
+/// `content_topics` in date order through their listing index (one short
+/// scan per lineage level, merged here); other filters read `content` by
+/// date.
 pub async fn list(
     db: &Db,
     filter: &ContentFilter,
@@ -1608,9 +1629,14 @@ pub async fn list(
     // Each arm: (table, alias, key column, key value). Arms yield
     // (content_id, listed_at, region_code) newest first.
     let arms: Vec<(&str, &str, &str, String)> = match (&filter.region, &filter.topic) {
-        (Some(RegionFilter::AtOrAbove(code)), _) => {
-            code.lineage().into_iter().map(|l| ("content_regions", "r", "region_code", l.as_str().to_owned())).collect()
+        (Some(RegionFilter::Around(code)), _) => {
+            // The region and below from the reach; above it, direct targets only.
+            let mut lineage = code.lineage();
+            lineage.pop();
+            let above = lineage.into_iter().map(|l| ("content_regions", "r", "region_code", l.as_str().to_owned()));
+            std::iter::once(("content_reach", "r", "region_code", code.as_str().to_owned())).chain(above).collect()
         }
+        (Some(RegionFilter::Within(code)), _) => vec![("content_reach", "r", "region_code", code.as_str().to_owned())],
         (_, Some(topic)) => vec![("content_topics", "r", "topic", topic.clone())],
         _ => Vec::new(),
     };
@@ -1619,9 +1645,6 @@ pub async fn list(
             "SELECT c.id, c.published_at, CAST(NULL AS TEXT) FROM content c WHERE c.status = 'published'{}",
             content_conditions(filter, &mut args)
         );
-        if let Some(RegionFilter::Within(code)) = &filter.region {
-            sql.push_str(&within_exists(code, &mut args));
-        }
         if let Some(cursor) = after {
             sql.push_str(&format!(
                 " AND (c.published_at, c.id) < ({}, {})",
@@ -1634,8 +1657,11 @@ pub async fn list(
     } else {
         let mut parts = Vec::new();
         for (i, (table, alias, column, value)) in arms.iter().enumerate() {
-            let region_col =
-                if *table == "content_regions" { format!("{alias}.region_code") } else { "CAST(NULL AS TEXT)".into() };
+            let region_col = match *table {
+                "content_regions" => format!("{alias}.region_code"),
+                "content_reach" => format!("{alias}.target_code"),
+                _ => "CAST(NULL AS TEXT)".into(),
+            };
             let mut sql = format!(
                 "SELECT {alias}.content_id AS content_id, {alias}.listed_at AS listed_at, {region_col} AS region_code \
                  FROM {table} {alias} JOIN content c ON c.id = {alias}.content_id \
@@ -1643,13 +1669,10 @@ pub async fn list(
                 args.text(value.clone()),
                 content_conditions(filter, &mut args)
             );
-            if *table == "content_regions"
+            if *table != "content_topics"
                 && let Some(topic) = &filter.topic
             {
                 sql.push_str(&topic_exists(topic, &mut args));
-            }
-            if let Some(RegionFilter::Within(code)) = &filter.region {
-                sql.push_str(&within_exists(code, &mut args));
             }
             if let Some(cursor) = after {
                 sql.push_str(&format!(
@@ -1685,12 +1708,6 @@ pub async fn list(
     }
     let more = picked.len() as i64 > limit;
     picked.truncate(limit as usize);
-    if let Some(RegionFilter::Within(code)) = &filter.region {
-        let matched = matched_within(db, &picked.iter().map(|p| p.0.clone()).collect::<Vec<_>>(), code).await?;
-        for p in &mut picked {
-            p.2 = matched.get(&p.0).cloned();
-        }
-    }
     let ids: Vec<String> = picked.iter().map(|p| p.0.clone()).collect();
     let mut items = summaries(db, &ids).await?;
     let regions: HashMap<&str, &Option<String>> = picked.iter().map(|p| (p.0.as_str(), &p.2)).collect();
@@ -1706,29 +1723,6 @@ pub async fn list(
         _ => None,
     };
     Ok(ContentPage { items, next })
-}
-
-/// For each item, its most specific target region within `code`.
-async fn matched_within(db: &Db, ids: &[String], code: &RegionCode) -> StoreResult<HashMap<String, String>> {
-    if ids.is_empty() {
-        return Ok(HashMap::new());
-    }
-    let mut args = Args::default();
-    let list = ids.iter().map(|id| args.text(id.clone())).collect::<Vec<_>>().join(", ");
-    let sql = format!(
-        "SELECT content_id, region_code FROM content_regions WHERE content_id IN ({list}) AND {}",
-        args.within("region_code", None, code)
-    );
-    let rows: Vec<(String, String)> =
-        crate::on_pool!(db, pool => bind_args!(sqlx::query_as(&sql), args).fetch_all(pool).await)?;
-    let mut matched: HashMap<String, String> = HashMap::new();
-    for (id, region) in rows {
-        let better = matched.get(&id).is_none_or(|r| region.len() > r.len());
-        if better {
-            matched.insert(id, region);
-        }
-    }
-    Ok(matched)
 }
 
 /// Published items sharing topics or target regions with `id`, excluding

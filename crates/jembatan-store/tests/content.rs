@@ -355,7 +355,7 @@ contract_tests! {
         assert_eq!(down.archived.as_ref().unwrap().kind, ArchiveKind::Unpublish);
         assert!(content::content_ref(&db, id).await.unwrap().moderated);
         assert!(content::list(&db, &ContentFilter::default(), None, 10).await.unwrap().items.is_empty(), "gone from listings");
-        let by_region = ContentFilter { region: Some(RegionFilter::AtOrAbove(code("35.23.01.2001"))), ..ContentFilter::default() };
+        let by_region = ContentFilter { region: Some(RegionFilter::Around(code("35.23.01.2001"))), ..ContentFilter::default() };
         assert!(content::list(&db, &by_region, None, 10).await.unwrap().items.is_empty(), "and from region pages");
         let history = audit::for_target(&db, "content", &id.to_string()).await.unwrap();
         assert_eq!(history[0].action, "content.unpublish");
@@ -431,7 +431,7 @@ contract_tests! {
         assert_eq!(log[0].after.as_ref().unwrap()["changed"], serde_json::json!(["title", "body"]));
     }
 
-    async fn a_village_page_lists_its_lineage_newest_first_labelled_by_level(db) {
+    async fn region_pages_list_their_lineage_and_what_lies_inside_newest_first_labelled_by_level(db) {
         let w = world(&db).await;
         let t = 1_700_000_000_000_i64;
         import_at(&db, w.province, "province", form("Info Provinsi Jawa Timur Untuk Semua", &["35"], &["pemerintahan"]), t).await;
@@ -442,7 +442,7 @@ contract_tests! {
         import_at(&db, w.kim_next_door, "neighbour", form("Info Desa Sokogunung Saja Hari Ini", &["35.23.01.2002"], &["sosial"]), t + 5).await;
         import_at(&db, w.agency_malang, "malang", form("Info Kabupaten Malang Untuk Warganya", &["35.07"], &["kesehatan"]), t + 6).await;
 
-        let village = ContentFilter { region: Some(RegionFilter::AtOrAbove(code("35.23.01.2001"))), ..ContentFilter::default() };
+        let village = ContentFilter { region: Some(RegionFilter::Around(code("35.23.01.2001"))), ..ContentFilter::default() };
         let page = content::list(&db, &village, None, 20).await.unwrap();
         assert_eq!(
             titles(&page.items),
@@ -452,8 +452,20 @@ contract_tests! {
         let levels: Vec<RegionLevel> = page.items.iter().map(|i| i.matched_region.as_ref().unwrap().level()).collect();
         assert_eq!(levels, [RegionLevel::Village, RegionLevel::Village, RegionLevel::District, RegionLevel::Regency, RegionLevel::Province]);
         assert_eq!(page.next, None);
-        let province = ContentFilter { region: Some(RegionFilter::AtOrAbove(code("35"))), ..ContentFilter::default() };
-        assert_eq!(titles(&content::list(&db, &province, None, 20).await.unwrap().items), ["Info Provinsi Jawa Timur Untuk Semua"]);
+        // Above a village, a page also lists what was sent inside it.
+        let district = ContentFilter { region: Some(RegionFilter::Around(code("35.23.01"))), ..ContentFilter::default() };
+        let page = content::list(&db, &district, None, 20).await.unwrap();
+        assert_eq!(
+            titles(&page.items),
+            ["Info Desa Sokogunung Saja Hari Ini", "Info Desa dan Kecamatan Sekaligus", "Info Desa Jlodro Untuk Warganya",
+             "Info Kecamatan Kenduruan Untuk Warga", "Info Kabupaten Tuban Untuk Semua Desa", "Info Provinsi Jawa Timur Untuk Semua"]
+        );
+        let matched: Vec<&str> = page.items.iter().map(|i| i.matched_region.as_ref().unwrap().as_str()).collect();
+        assert_eq!(matched, ["35.23.01.2002", "35.23.01.2001", "35.23.01.2001", "35.23.01", "35.23", "35"], "the most specific target");
+        let province = ContentFilter { region: Some(RegionFilter::Around(code("35"))), ..ContentFilter::default() };
+        assert_eq!(content::list(&db, &province, None, 20).await.unwrap().items.len(), 7, "everything in the province");
+        let paged = content::list(&db, &province, None, 3).await.unwrap();
+        assert_eq!(titles(&paged.items), ["Info Kabupaten Malang Untuk Warganya", "Info Desa Sokogunung Saja Hari Ini", "Info Desa dan Kecamatan Sekaligus"]);
         let with_topic = ContentFilter { topic: Some("kesehatan".into()), ..village.clone() };
         assert_eq!(titles(&content::list(&db, &with_topic, None, 20).await.unwrap().items), ["Info Kabupaten Tuban Untuk Semua Desa"]);
         let by_org = ContentFilter { org: Some(w.kim), ..village.clone() };
@@ -491,7 +503,8 @@ contract_tests! {
         let expected: Vec<ContentId> = expected.into_iter().map(|(_, id)| id).collect();
         let filters = [
             ContentFilter::default(),
-            ContentFilter { region: Some(RegionFilter::AtOrAbove(code("35.23.01.2001"))), ..ContentFilter::default() },
+            ContentFilter { region: Some(RegionFilter::Around(code("35.23.01.2001"))), ..ContentFilter::default() },
+            ContentFilter { region: Some(RegionFilter::Around(code("35.23.01"))), ..ContentFilter::default() },
             ContentFilter { region: Some(RegionFilter::Within(code("35.23"))), ..ContentFilter::default() },
         ];
         for filter in &filters {

@@ -56,8 +56,11 @@ pub enum Tag {
     /// list tags each item it shows, so an edit or an unpublish drops it).
     Content(ContentId),
     /// Lists of content targeted at this region (a region page tags each
-    /// region of its lineage, so new items targeted above it appear).
+    /// region above it, so new items targeted there appear).
     ContentAt(RegionCode),
+    /// Lists of content targeted at this region or any region inside it
+    /// (a region page's own level and below).
+    ContentWithin(RegionCode),
     /// Lists of content on a topic.
     ContentTopic(String),
     /// Lists of content of one type.
@@ -232,6 +235,7 @@ impl PageCache {
             return Ok(());
         };
         stale.tags.extend(item.regions.iter().cloned().map(Tag::ContentAt));
+        stale.tags.extend(item.regions.iter().flat_map(RegionCode::lineage).map(Tag::ContentWithin));
         stale.tags.extend(item.topics.iter().cloned().map(Tag::ContentTopic));
         stale.tags.insert(Tag::ContentKind(item.kind));
         stale.tags.insert(Tag::ContentOf(item.org.id));

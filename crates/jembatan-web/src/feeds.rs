@@ -438,7 +438,7 @@ async fn region_source(
     Ok(FeedSource {
         name: row.name,
         page_path,
-        filter: ContentFilter { region: Some(RegionFilter::AtOrAbove(code)), ..ContentFilter::default() },
+        filter: ContentFilter { region: Some(RegionFilter::Around(code)), ..ContentFilter::default() },
         tags,
     })
 }

@@ -762,10 +762,14 @@ pub async fn show_kind(
     render_listing(&ctx, frame, &filter, &query, vec![Tag::ContentKind(kind)]).await
 }
 
-/// The tags of lists of content targeted at `code`'s page: each region of
-/// its lineage (an item targeted above it appears there too).
+/// The tags of `code`'s list of content: each region above it (an item
+/// targeted there appears too), and the region itself with what lies inside.
 pub fn region_tags(code: &RegionCode) -> Vec<Tag> {
-    code.lineage().into_iter().map(Tag::ContentAt).collect()
+    let mut lineage = code.lineage();
+    lineage.pop();
+    let mut tags: Vec<Tag> = lineage.into_iter().map(Tag::ContentAt).collect();
+    tags.push(Tag::ContentWithin(code.clone()));
+    tags
 }
 
 /// The items an organisation published, for its page (`path` is the

@@ -1,7 +1,7 @@
 //! Public region pages: the province, each regency/city, district and
-//! village, with breadcrumbs, the latest items targeted at the region and
-//! every region above it (each labelled by the level it was targeted at,
-//! newest first, paginated), the regions below, how many KIMs the region
+//! village, with breadcrumbs, the latest items targeted at the region,
+//! every region above it and every region inside it (each labelled by the
+//! region it was targeted at, newest first, paginated), the regions below, how many KIMs the region
 //! holds (a village lists the KIMs serving it) and links to its KIM and
 //! organisation lists. The province's page (the home page) also links to
 //! topics, types and the archive.
@@ -81,7 +81,7 @@ struct RegionPage {
     /// On a village page, the KIMs serving it.
     village_kims: Vec<KimItemView>,
     orgs_href: String,
-    /// The latest items targeted at the region and above.
+    /// The latest items targeted at the region, above it and inside it.
     list: ContentList,
     feeds: Vec<LinkView>,
     /// The province's page: links to topics, types and the archive.
@@ -133,7 +133,7 @@ async fn render_region(ctx: Ctx, viewer: Viewer, code: RegionCode, query: ListQu
     } else {
         Vec::new()
     };
-    let filter = ContentFilter { region: Some(RegionFilter::AtOrAbove(code.clone())), ..ContentFilter::default() };
+    let filter = ContentFilter { region: Some(RegionFilter::Around(code.clone())), ..ContentFilter::default() };
     let listing = listing(&ctx, ctx.t.get("content-latest"), &filter, &query).await?;
     // The home page's feeds are at the site's root.
     let feed_base = if ctx.path == "/" { String::new() } else { region_path(code.as_str()) };

@@ -42,7 +42,7 @@ async fn gzipped_size(app: &TestApp, path: &str) -> usize {
 }
 
 http_tests! {
-    async fn a_village_page_shows_items_targeted_at_it_and_every_level_above_newest_first(app) {
+    async fn region_pages_show_items_targeted_at_them_above_them_and_inside_them_newest_first(app) {
         let p = Publishers::create(&app).await;
         publish_at(&app, p.province, news("Kabar Provinsi", &["35"], &["pemerintahan"]), at("2026-10-01T09:00:00+07:00")).await;
         publish_at(&app, p.tuban, news("Kabar Kabupaten", &["35.23"], &["kesehatan"]), at("2026-10-04T09:00:00+07:00")).await;
@@ -67,10 +67,29 @@ http_tests! {
         assert!(html.contains("<time datetime=\"2026-10-04T09:00:00+07:00\">4 Oktober 2026</time>"));
         assert!(html.contains("Resmi pemerintah") && html.contains(">KIM</span>"), "provenance labels");
 
+        // Above the village, a page also lists what was sent inside it,
+        // labelled by the region it was sent to.
         let (_, district) = app.get_text("/wilayah/35.23.01").await;
-        assert_eq!(titles(&district), ["Kabar Kabupaten", "Kabar Kecamatan", "Kabar Provinsi"]);
+        let shown: Vec<(String, Option<String>)> = entries(&district).iter().map(|e| (title_of(e), level_of(e))).collect();
+        assert_eq!(
+            shown,
+            vec![
+                ("Kabar Desa Tetangga".to_owned(), Some("Desa/Kelurahan".to_owned())),
+                ("Kabar Kabupaten".to_owned(), Some("Kabupaten/Kota".to_owned())),
+                ("Kabar Desa".to_owned(), Some("Desa/Kelurahan".to_owned())),
+                ("Kabar Kecamatan".to_owned(), Some("Kecamatan".to_owned())),
+                ("Kabar Provinsi".to_owned(), Some("Provinsi".to_owned())),
+            ],
+            "the district's villages, the district, the regency and the province; not Malang's"
+        );
+        let (_, regency) = app.get_text("/wilayah/35.23").await;
+        assert_eq!(titles(&regency), ["Kabar Desa Tetangga", "Kabar Kabupaten", "Kabar Desa", "Kabar Kecamatan", "Kabar Provinsi"]);
         let (_, home) = app.get_text("/").await;
-        assert_eq!(titles(&home), ["Kabar Provinsi"], "the home page is the province's");
+        assert_eq!(
+            titles(&home),
+            ["Kabar Malang", "Kabar Desa Tetangga", "Kabar Kabupaten", "Kabar Desa", "Kabar Kecamatan", "Kabar Provinsi"],
+            "the home page is the province's: everything in it"
+        );
         assert!(home.contains("<h1>Jawa Timur</h1>"), "the region sections stay");
         assert_eq!(home.matches("href=\"/wilayah/35.").count(), 38, "the regencies are still listed");
         let (_, english) = app.get_text("/en/wilayah/35.23.01.2001").await;

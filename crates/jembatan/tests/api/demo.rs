@@ -77,7 +77,7 @@ http_tests! {
         assert!(corrected >= 2, "corrections shown: {corrected}");
         // A village page lists its KIM's items with those of the regency above it.
         let village = RegionCode::parse(&kims[0].1).unwrap();
-        let filter = ContentFilter { region: Some(content::RegionFilter::AtOrAbove(village)), ..ContentFilter::default() };
+        let filter = ContentFilter { region: Some(content::RegionFilter::Around(village)), ..ContentFilter::default() };
         let page = content::list(&app.db, &filter, None, 100).await.unwrap();
         assert!(page.items.len() >= 3, "{} items on {}", page.items.len(), kims[0].1);
     }

@@ -59,9 +59,15 @@ http_tests! {
 
         for (file, _) in FORMATS {
             let province = feed(&app, &format!("/{file}")).await;
-            assert_eq!(entry_titles(&province), ["Hari Pahlawan"], "{file}: the province's own items");
+            assert_eq!(
+                entry_titles(&province),
+                ["Kabar Malang", "Posyandu Balita", "Hari Pahlawan", "Panen Jagung"],
+                "{file}: everything in the province"
+            );
             assert!(province.title.as_ref().unwrap().content.contains("Jawa Timur"), "{file}");
 
+            let regency = feed(&app, &format!("/wilayah/35.23/{file}")).await;
+            assert_eq!(entry_titles(&regency), ["Posyandu Balita", "Hari Pahlawan", "Panen Jagung"], "{file}: with its villages'");
             let tuban = feed(&app, &format!("/wilayah/35.23.01.2001/{file}")).await;
             assert_eq!(entry_titles(&tuban), ["Posyandu Balita", "Hari Pahlawan", "Panen Jagung"], "{file}: newest first, targeted here and above");
             let first = &tuban.entries[0];

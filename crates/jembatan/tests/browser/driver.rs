@@ -297,6 +297,36 @@ impl Browser {
         Ok(())
     }
 
+    /// Picks the radio button or checkbox named `name` with `value` of the
+    /// form posting to `action` (one of several sharing the name).
+    pub async fn pick(&self, action: &str, name: &str, value: &str) -> anyhow::Result<()> {
+        let css = format!("form[action=\"{action}\"] input[name=\"{name}\"][value=\"{value}\"]");
+        let input = self.wait_for(Locator::Css(&css), &format!("the choice {name}={value} of {action}")).await?;
+        if !input.is_selected().await? {
+            input.click().await.with_context(|| format!("pick {name}={value}"))?;
+        }
+        if !input.is_selected().await? {
+            bail!("the choice {name}={value} of {action} is not selected after clicking it");
+        }
+        Ok(())
+    }
+
+    /// Chooses the file at `path` in the file input named `name` of the
+    /// form posting to `action`, as a person does in the file picker.
+    pub async fn attach(&self, action: &str, name: &str, path: &Path) -> anyhow::Result<()> {
+        let css = format!("form[action=\"{action}\"] input[type=file][name=\"{name}\"]");
+        let input = self.wait_for(Locator::Css(&css), &format!("the file input {name} of {action}")).await?;
+        input
+            .send_keys(&path.display().to_string())
+            .await
+            .with_context(|| format!("choose {} in {name}", path.display()))
+    }
+
+    /// Reloads the page shown, revalidating it with the server.
+    pub async fn reload(&self) -> anyhow::Result<()> {
+        self.client.refresh().await.context("reload the page")
+    }
+
     /// Chooses the option with `value` in the select named `name` of the
     /// form posting to `action`.
     pub async fn choose(&self, action: &str, name: &str, value: &str) -> anyhow::Result<()> {

@@ -7,15 +7,15 @@ use crate::app::App;
 use crate::driver::Browser;
 
 /// A person who registers in a journey (each test has its own database).
-struct Person {
-    name: &'static str,
-    email: &'static str,
-    password: &'static str,
+pub(crate) struct Person {
+    pub(crate) name: &'static str,
+    pub(crate) email: &'static str,
+    pub(crate) password: &'static str,
 }
 
 const SITI: Person = Person { name: "Siti Aminah", email: "siti.aminah@contoh.id", password: "kopi tubruk pagi hari" };
 
-async fn expect_path(b: &Browser, expected: &str) -> anyhow::Result<()> {
+pub(crate) async fn expect_path(b: &Browser, expected: &str) -> anyhow::Result<()> {
     let path = b.path().await?;
     ensure!(path == expected, "expected to be at {expected}, but the browser shows {path}");
     Ok(())
@@ -72,7 +72,7 @@ async fn expect_account_page(b: &Browser, person: &Person) -> anyhow::Result<()>
 }
 
 /// The header's "Keluar" button; back on the home page as a visitor.
-async fn log_out(b: &Browser) -> anyhow::Result<()> {
+pub(crate) async fn log_out(b: &Browser) -> anyhow::Result<()> {
     b.submit("/keluar", "Keluar").await?;
     b.heading("Jawa Timur").await?;
     expect_path(b, "/").await?;
@@ -84,7 +84,7 @@ async fn log_out(b: &Browser) -> anyhow::Result<()> {
 }
 
 /// From any page: the header's account link, then the login form.
-async fn log_in(b: &Browser, person: &Person) -> anyhow::Result<()> {
+pub(crate) async fn log_in(b: &Browser, person: &Person) -> anyhow::Result<()> {
     b.click_link("//header", "Akun").await?;
     b.heading("Masuk").await?;
     b.type_into("/masuk", "identifier", person.email).await?;

@@ -10,6 +10,7 @@
 //! screenshot (`failure.png`), the page source and chromedriver's log.
 
 mod app;
+mod content_journey;
 mod driver;
 mod journeys;
 
@@ -90,4 +91,5 @@ browser_tests! {
     works_without_javascript: SessionOptions::NO_SCRIPT => journeys::works_without_javascript;
     fits_a_320px_screen: SessionOptions::PHONE => journeys::fits_a_320px_screen;
     officer_registers_a_kim_grants_a_role_and_reads_the_audit_log: SessionOptions::DESKTOP => journeys::officer_registers_a_kim_grants_a_role_and_reads_the_audit_log;
+    contributor_writes_manager_publishes_visitor_finds_and_shares: SessionOptions::DESKTOP => content_journey::contributor_writes_manager_publishes_visitor_finds_and_shares;
 }
