@@ -14,7 +14,7 @@ use jembatan_domain::authz::{Action, Resource};
 use jembatan_domain::content::{
     ContentId, ContentStatus, WorkflowAction, format_datetime_local, parse_datetime, transition,
 };
-use jembatan_domain::{FieldError, Timestamp};
+use jembatan_domain::{FieldError, Timestamp, UserId};
 use jembatan_store::StoreError;
 use jembatan_store::content::{self, Content};
 use serde::Deserialize;
@@ -83,6 +83,8 @@ pub struct StepState {
 /// decides otherwise), its text field and its look.
 struct StepSpec {
     step: &'static str,
+    /// The confirmation's name in `?selesai=` (see [`DONE`]).
+    done: &'static str,
     action: Action,
     workflow: Option<WorkflowAction>,
     note: Option<(&'static str, &'static str, bool)>,
@@ -92,6 +94,7 @@ struct StepSpec {
 const STATUS_STEPS: &[StepSpec] = &[
     StepSpec {
         step: "ajukan",
+        done: "diajukan",
         action: Action::SubmitContent,
         workflow: Some(WorkflowAction::Submit),
         note: None,
@@ -99,6 +102,7 @@ const STATUS_STEPS: &[StepSpec] = &[
     },
     StepSpec {
         step: "terbitkan",
+        done: "diterbitkan",
         action: Action::PublishContent,
         workflow: Some(WorkflowAction::PublishNow),
         note: None,
@@ -106,6 +110,7 @@ const STATUS_STEPS: &[StepSpec] = &[
     },
     StepSpec {
         step: "jadwalkan",
+        done: "dijadwalkan",
         action: Action::PublishContent,
         workflow: Some(WorkflowAction::Schedule(Timestamp(0))),
         note: Some(("publish_at", "datetime-local", true)),
@@ -113,6 +118,7 @@ const STATUS_STEPS: &[StepSpec] = &[
     },
     StepSpec {
         step: "kembalikan",
+        done: "dikembalikan",
         action: Action::ReturnContent,
         workflow: Some(WorkflowAction::ReturnToAuthor),
         note: Some(("comment", "textarea", true)),
@@ -120,6 +126,7 @@ const STATUS_STEPS: &[StepSpec] = &[
     },
     StepSpec {
         step: "tarik",
+        done: "ditarik",
         action: Action::UnpublishContent,
         workflow: Some(WorkflowAction::Unpublish),
         note: Some(("reason", "textarea", true)),
@@ -127,6 +134,7 @@ const STATUS_STEPS: &[StepSpec] = &[
     },
     StepSpec {
         step: "arsipkan",
+        done: "diarsipkan",
         action: Action::ArchiveContent,
         workflow: Some(WorkflowAction::Archive),
         note: Some(("reason", "textarea", false)),
@@ -134,6 +142,7 @@ const STATUS_STEPS: &[StepSpec] = &[
     },
     StepSpec {
         step: "pulihkan",
+        done: "dipulihkan",
         action: Action::RestoreContent,
         workflow: Some(WorkflowAction::RestoreDraft),
         note: None,
@@ -143,6 +152,7 @@ const STATUS_STEPS: &[StepSpec] = &[
 
 const COMMENT_STEP: StepSpec = StepSpec {
     step: "komentar",
+    done: "komentar",
     action: Action::CommentContent,
     workflow: None,
     note: Some(("comment", "textarea", true)),
@@ -151,6 +161,7 @@ const COMMENT_STEP: StepSpec = StepSpec {
 
 const CORRECT_STEP: StepSpec = StepSpec {
     step: "ralat",
+    done: "ralat",
     action: Action::CorrectContent,
     workflow: None,
     note: Some(("correction", "textarea", true)),
@@ -240,6 +251,17 @@ impl StepFields {
     fn version(&self) -> Result<i64, AppError> {
         self.version.trim().parse().map_err(|_| AppError::bad_request("bad_request"))
     }
+
+    /// What was typed in the step's text field, kept when it is refused.
+    fn typed(&self, spec: &StepSpec) -> String {
+        match spec.note.map(|(name, _, _)| name) {
+            Some("comment") => self.comment.clone(),
+            Some("reason") => self.reason.clone(),
+            Some("correction") => self.correction.clone(),
+            Some("publish_at") => self.publish_at.clone(),
+            _ => String::new(),
+        }
+    }
 }
 
 /// Answers a step: back to the item with a confirmation, or the item
@@ -264,160 +286,104 @@ async fn finish<T>(
     render_item(ctx, viewer, &item, state, status).await
 }
 
-/// The logged-in account acting.
-fn actor(viewer: &Viewer) -> Result<Option<jembatan_domain::UserId>, AppError> {
-    Ok(Some(viewer.require_user()?.id))
+/// A step as the store takes it, read from its form.
+enum Step {
+    Submit { version: i64 },
+    ReturnToAuthor { version: i64, comment: String },
+    PublishNow { version: i64 },
+    Schedule { version: i64, at: Timestamp },
+    Unpublish { reason: String },
+    Archive { reason: String },
+    Restore,
+    Correct { text: String },
+    Comment { text: String },
 }
 
-/// `POST /tulis/{id}/ajukan`: the author hands the draft to the reviewers.
-pub async fn submit(
-    ctx: Ctx,
-    Path(id): Path<String>,
-    CsrfForm { viewer, form }: CsrfForm<StepFields>,
-) -> Result<Response, AppError> {
-    let item = load_ref(&ctx, &id).await?;
-    viewer.authorize(Action::SubmitContent, &Resource::Content(&item))?;
-    let (version, user, cid) = (form.version()?, actor(&viewer)?, item.id);
-    let result =
-        ctx.state.db.write(move |tx| Box::pin(async move { content::submit(tx, cid, version, user).await })).await;
-    finish(&ctx, &viewer, cid, "ajukan", "diajukan", String::new(), result).await
-}
+impl Step {
+    /// The step `spec` names, from its form; a time that cannot be read is
+    /// the field's error, shown on the item with what was typed.
+    fn read(spec: &StepSpec, form: &StepFields) -> Result<Result<Step, FieldError>, AppError> {
+        Ok(Ok(match spec.step {
+            "ajukan" => Step::Submit { version: form.version()? },
+            "kembalikan" => Step::ReturnToAuthor { version: form.version()?, comment: form.comment.clone() },
+            "terbitkan" => Step::PublishNow { version: form.version()? },
+            "jadwalkan" => {
+                let version = form.version()?;
+                let at = match form.publish_at.trim() {
+                    "" => Err(FieldError::new("publish_at", jembatan_domain::ValidationCode::Required)),
+                    raw => parse_datetime("publish_at", raw),
+                };
+                match at {
+                    Ok(at) => Step::Schedule { version, at },
+                    Err(e) => return Ok(Err(e)),
+                }
+            }
+            "tarik" => Step::Unpublish { reason: form.reason.clone() },
+            "arsipkan" => Step::Archive { reason: form.reason.clone() },
+            "pulihkan" => Step::Restore,
+            "ralat" => Step::Correct { text: form.correction.clone() },
+            "komentar" => Step::Comment { text: form.comment.clone() },
+            _ => return Err(AppError::NotFound),
+        }))
+    }
 
-/// `POST /tulis/{id}/kembalikan`: a reviewer sends it back with a comment.
-pub async fn return_to_author(
-    ctx: Ctx,
-    Path(id): Path<String>,
-    CsrfForm { viewer, form }: CsrfForm<StepFields>,
-) -> Result<Response, AppError> {
-    let item = load_ref(&ctx, &id).await?;
-    viewer.authorize(Action::ReturnContent, &Resource::Content(&item))?;
-    let (version, user, cid) = (form.version()?, actor(&viewer)?, item.id);
-    let comment = form.comment.clone();
-    let result = ctx
-        .state
-        .db
-        .write(move |tx| Box::pin(async move { content::return_to_author(tx, cid, version, &comment, user).await }))
-        .await;
-    finish(&ctx, &viewer, cid, "kembalikan", "dikembalikan", form.comment, result).await
-}
-
-/// `POST /tulis/{id}/terbitkan`: a publisher publishes it now.
-pub async fn publish_now(
-    ctx: Ctx,
-    Path(id): Path<String>,
-    CsrfForm { viewer, form }: CsrfForm<StepFields>,
-) -> Result<Response, AppError> {
-    let item = load_ref(&ctx, &id).await?;
-    viewer.authorize(Action::PublishContent, &Resource::Content(&item))?;
-    let (version, user, cid) = (form.version()?, actor(&viewer)?, item.id);
-    let result =
-        ctx.state.db.write(move |tx| Box::pin(async move { content::publish_now(tx, cid, version, user).await })).await;
-    finish(&ctx, &viewer, cid, "terbitkan", "diterbitkan", String::new(), result).await
-}
-
-/// `POST /tulis/{id}/jadwalkan`: a publisher sets a time (typed in WIB)
-/// for it to be published by the job queue; a past time is refused.
-pub async fn schedule(
-    ctx: Ctx,
-    Path(id): Path<String>,
-    CsrfForm { viewer, form }: CsrfForm<StepFields>,
-) -> Result<Response, AppError> {
-    let item = load_ref(&ctx, &id).await?;
-    viewer.authorize(Action::PublishContent, &Resource::Content(&item))?;
-    let (version, user, cid) = (form.version()?, actor(&viewer)?, item.id);
-    let at = match form.publish_at.trim() {
-        "" => Err(FieldError::new("publish_at", jembatan_domain::ValidationCode::Required)),
-        raw => parse_datetime("publish_at", raw),
-    };
-    let result = match at {
-        Ok(at) => {
-            ctx.state
-                .db
-                .write(move |tx| Box::pin(async move { content::schedule(tx, cid, version, at, user).await }))
-                .await
+    /// Takes the step in one transaction; the store checks the status and
+    /// the version, audits and records the change.
+    async fn take(self, ctx: &Ctx, id: ContentId, user: Option<UserId>) -> Result<(), StoreError> {
+        let scheduled = matches!(self, Step::Schedule { .. });
+        ctx.state
+            .db
+            .write(move |tx| {
+                Box::pin(async move {
+                    match self {
+                        Step::Submit { version } => content::submit(tx, id, version, user).await.map(drop),
+                        Step::ReturnToAuthor { version, comment } => {
+                            content::return_to_author(tx, id, version, &comment, user).await.map(drop)
+                        }
+                        Step::PublishNow { version } => content::publish_now(tx, id, version, user).await.map(drop),
+                        Step::Schedule { version, at } => content::schedule(tx, id, version, at, user).await.map(drop),
+                        Step::Unpublish { reason } => content::unpublish(tx, id, &reason, user).await.map(drop),
+                        Step::Archive { reason } => content::archive(tx, id, Some(&reason), user).await.map(drop),
+                        Step::Restore => content::restore_draft(tx, id, user).await.map(drop),
+                        Step::Correct { text } => content::correct(tx, id, &text, user).await.map(drop),
+                        Step::Comment { text } => content::comment(tx, id, &text, user).await.map(drop),
+                    }
+                })
+            })
+            .await?;
+        if scheduled {
+            // The job is due later; the worker sleeps until then on its own.
+            ctx.state.jobs_waiting.notify_one();
         }
+        Ok(())
+    }
+}
+
+/// `POST /tulis/{id}/{step}`: one step of the workflow, each asking
+/// authorization for its own action: `ajukan` (the author hands the draft
+/// to the reviewers), `kembalikan` (a reviewer sends it back with a
+/// comment), `terbitkan` (publish now), `jadwalkan` (a time typed in WIB,
+/// published by the job queue; a past time is refused), `tarik` (the
+/// regency takes it down, with a reason), `arsipkan` (its publisher
+/// retires it), `pulihkan` (an archived item goes back to draft), `ralat`
+/// (a correction, shown publicly with its date) and `komentar` (a remark
+/// for the author or the reviewers).
+pub async fn take_step(
+    ctx: Ctx,
+    Path((id, step)): Path<(String, String)>,
+    CsrfForm { viewer, form }: CsrfForm<StepFields>,
+) -> Result<Response, AppError> {
+    let spec = STATUS_STEPS
+        .iter()
+        .chain([&COMMENT_STEP, &CORRECT_STEP])
+        .find(|spec| spec.step == step)
+        .ok_or(AppError::NotFound)?;
+    let item = load_ref(&ctx, &id).await?;
+    viewer.authorize(spec.action, &Resource::Content(&item))?;
+    let user = Some(viewer.require_user()?.id);
+    let result = match Step::read(spec, &form)? {
+        Ok(step) => step.take(&ctx, item.id, user).await,
         Err(e) => Err(StoreError::Invalid(e)),
     };
-    if result.is_ok() {
-        // The job is due later; the worker sleeps until then on its own.
-        ctx.state.jobs_waiting.notify_one();
-    }
-    finish(&ctx, &viewer, cid, "jadwalkan", "dijadwalkan", form.publish_at, result).await
-}
-
-/// `POST /tulis/{id}/tarik`: the regency takes it down, with a reason.
-pub async fn unpublish(
-    ctx: Ctx,
-    Path(id): Path<String>,
-    CsrfForm { viewer, form }: CsrfForm<StepFields>,
-) -> Result<Response, AppError> {
-    let item = load_ref(&ctx, &id).await?;
-    viewer.authorize(Action::UnpublishContent, &Resource::Content(&item))?;
-    let (user, cid) = (actor(&viewer)?, item.id);
-    let reason = form.reason.clone();
-    let result =
-        ctx.state.db.write(move |tx| Box::pin(async move { content::unpublish(tx, cid, &reason, user).await })).await;
-    finish(&ctx, &viewer, cid, "tarik", "ditarik", form.reason, result).await
-}
-
-/// `POST /tulis/{id}/arsipkan`: its publisher retires it (reason optional).
-pub async fn archive(
-    ctx: Ctx,
-    Path(id): Path<String>,
-    CsrfForm { viewer, form }: CsrfForm<StepFields>,
-) -> Result<Response, AppError> {
-    let item = load_ref(&ctx, &id).await?;
-    viewer.authorize(Action::ArchiveContent, &Resource::Content(&item))?;
-    let (user, cid) = (actor(&viewer)?, item.id);
-    let reason = form.reason.clone();
-    let result = ctx
-        .state
-        .db
-        .write(move |tx| Box::pin(async move { content::archive(tx, cid, Some(&reason), user).await }))
-        .await;
-    finish(&ctx, &viewer, cid, "arsipkan", "diarsipkan", form.reason, result).await
-}
-
-/// `POST /tulis/{id}/pulihkan`: an archived item goes back to draft.
-pub async fn restore(
-    ctx: Ctx,
-    Path(id): Path<String>,
-    CsrfForm { viewer, .. }: CsrfForm<StepFields>,
-) -> Result<Response, AppError> {
-    let item = load_ref(&ctx, &id).await?;
-    viewer.authorize(Action::RestoreContent, &Resource::Content(&item))?;
-    let (user, cid) = (actor(&viewer)?, item.id);
-    let result =
-        ctx.state.db.write(move |tx| Box::pin(async move { content::restore_draft(tx, cid, user).await })).await;
-    finish(&ctx, &viewer, cid, "pulihkan", "dipulihkan", String::new(), result).await
-}
-
-/// `POST /tulis/{id}/ralat`: a correction, shown publicly with its date.
-pub async fn correct(
-    ctx: Ctx,
-    Path(id): Path<String>,
-    CsrfForm { viewer, form }: CsrfForm<StepFields>,
-) -> Result<Response, AppError> {
-    let item = load_ref(&ctx, &id).await?;
-    viewer.authorize(Action::CorrectContent, &Resource::Content(&item))?;
-    let (user, cid) = (actor(&viewer)?, item.id);
-    let text = form.correction.clone();
-    let result =
-        ctx.state.db.write(move |tx| Box::pin(async move { content::correct(tx, cid, &text, user).await })).await;
-    finish(&ctx, &viewer, cid, "ralat", "ralat", form.correction, result).await
-}
-
-/// `POST /tulis/{id}/komentar`: a remark for the author or the reviewers.
-pub async fn comment(
-    ctx: Ctx,
-    Path(id): Path<String>,
-    CsrfForm { viewer, form }: CsrfForm<StepFields>,
-) -> Result<Response, AppError> {
-    let item = load_ref(&ctx, &id).await?;
-    viewer.authorize(Action::CommentContent, &Resource::Content(&item))?;
-    let (user, cid) = (actor(&viewer)?, item.id);
-    let text = form.comment.clone();
-    let result =
-        ctx.state.db.write(move |tx| Box::pin(async move { content::comment(tx, cid, &text, user).await })).await;
-    finish(&ctx, &viewer, cid, "komentar", "komentar", form.comment, result).await
+    finish(&ctx, &viewer, item.id, spec.step, spec.done, form.typed(spec), result).await
 }
