@@ -7,53 +7,21 @@
 //! only says which steps a status allows. The store checks what needs the
 //! database (regions, topics and images exist; the publisher's kind).
 
-use std::fmt;
-use std::str::FromStr;
-
 use chrono::{DateTime, FixedOffset, NaiveDateTime, TimeZone};
-use serde::{Deserialize, Serialize};
-use uuid::Uuid;
+use serde::Serialize;
 
 use crate::contact::PhoneNumber;
 use crate::error::{FieldError, ValidationCode, optional_text, required_text};
+use crate::ids::uuid_id;
 use crate::organisation::{MAX_URL_CHARS, OrgKind, OrgRef, parse_web_url, stable_enum};
 use crate::region::RegionCode;
 use crate::time::Timestamp;
 
-macro_rules! content_id {
-    ($(#[$doc:meta])* $name:ident) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-        #[serde(transparent)]
-        pub struct $name(pub Uuid);
-
-        impl $name {
-            /// A new time-ordered (v7) id.
-            pub fn generate() -> Self {
-                $name(Uuid::now_v7())
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                self.0.fmt(f)
-            }
-        }
-
-        impl FromStr for $name {
-            type Err = uuid::Error;
-            fn from_str(s: &str) -> Result<Self, Self::Err> {
-                Uuid::parse_str(s).map($name)
-            }
-        }
-    };
-}
-
-content_id!(
+uuid_id!(
     /// A content item.
     ContentId
 );
-content_id!(
+uuid_id!(
     /// An uploaded image.
     MediaId
 );
