@@ -13,6 +13,14 @@
 //! request that follows one of this process's own commits catches the
 //! follower up first. Other processes' changes arrive through LISTEN/NOTIFY
 //! on PostgreSQL, or the poll below.
+//!
+//! Two doors: [`CachedFirst`] wraps the whole service and answers GETs of
+//! cached pages before any other layer runs (no tracing span, routing or
+//! middleware: a cached page costs a hash lookup and a copy of headers);
+//! [`serve_cached`], inside the router, answers what the first door passed
+//! on (a request behind this process's own writes, after catching up) and
+//! stores tagged responses. Both answer with [`respond`], gzip included
+//! (compressed once per page, kept beside the page).
 
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -91,7 +99,37 @@ pub struct CachedPage {
     etag: HeaderValue,
     headers: Vec<(header::HeaderName, HeaderValue)>,
     tags: Vec<Tag>,
+    /// The body gzipped with its ETag, made on the first request that
+    /// accepts it (`None`: not worth compressing).
+    gzip: std::sync::OnceLock<Option<(Bytes, HeaderValue)>>,
 }
+
+impl CachedPage {
+    fn gzip(&self) -> Option<&(Bytes, HeaderValue)> {
+        self.gzip
+            .get_or_init(|| {
+                let compressible = self.headers.iter().any(|(name, value)| {
+                    *name == header::CONTENT_TYPE
+                        && value
+                            .to_str()
+                            .is_ok_and(|t| t.starts_with("text/") || t.contains("json") || t.contains("xml"))
+                });
+                if !compressible || self.body.len() < MIN_GZIP {
+                    return None;
+                }
+                let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+                std::io::Write::write_all(&mut encoder, &self.body).ok()?;
+                let gzipped = Bytes::from(encoder.finish().ok()?);
+                // Another representation: another strong ETag.
+                let etag = self.etag.to_str().ok()?.trim_end_matches('"').to_owned() + "-gz\"";
+                Some((gzipped, HeaderValue::from_str(&etag).ok()?))
+            })
+            .as_ref()
+    }
+}
+
+/// Bodies smaller than this are sent as they are.
+const MIN_GZIP: usize = 256;
 
 struct Follower {
     cursor: Option<ChangeCursor>,
@@ -299,9 +337,88 @@ pub async fn follow_changes(state: AppState, cancel: CancellationToken) {
     }
 }
 
+/// A page's key: its locale and unprefixed path with the query.
+fn page_key(locale: Locale, path: &str, query: Option<&str>) -> String {
+    match query {
+        Some(query) => format!("{}|{path}?{query}", locale.code()),
+        None => format!("{}|{path}", locale.code()),
+    }
+}
+
+/// The key of a request after [`crate::layout::split_locale`].
 fn cache_key(request: &Request) -> String {
     let locale = request.extensions().get::<Locale>().copied().unwrap_or(Locale::Id);
-    format!("{}|{}", locale.code(), request.uri())
+    page_key(locale, request.uri().path(), request.uri().query())
+}
+
+/// Whether the client takes gzip (`Accept-Encoding`, unless `q=0`).
+fn accepts_gzip(headers: &axum::http::HeaderMap) -> bool {
+    headers.get_all(header::ACCEPT_ENCODING).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(',')).any(
+        |coding| {
+            let mut parts = coding.split(';').map(str::trim);
+            parts.next().is_some_and(|name| name.eq_ignore_ascii_case("gzip"))
+                && !parts.any(|p| p.strip_prefix("q=").is_some_and(|q| q.parse::<f32>().is_ok_and(|q| q == 0.0)))
+        },
+    )
+}
+
+fn today(state: &AppState) -> NaiveDate {
+    chrono::Utc::now().with_timezone(&state.config.timezone).date_naive()
+}
+
+/// The outer door (see the module's documentation): wraps the whole
+/// service and answers a GET from the cache when the page is there and
+/// this process has no write the cache has not caught up with; everything
+/// else goes on to `inner`.
+#[derive(Clone)]
+pub struct CachedFirst<S> {
+    state: AppState,
+    inner: S,
+}
+
+impl<S> CachedFirst<S> {
+    pub fn new(state: AppState, inner: S) -> Self {
+        CachedFirst { state, inner }
+    }
+}
+
+impl<S> tower::Service<Request> for CachedFirst<S>
+where
+    S: tower::Service<Request, Response = Response, Error = std::convert::Infallible>,
+{
+    type Response = Response;
+    type Error = std::convert::Infallible;
+    type Future = futures::future::Either<std::future::Ready<Result<Response, Self::Error>>, S::Future>;
+
+    fn poll_ready(&mut self, cx: &mut std::task::Context<'_>) -> std::task::Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Request) -> Self::Future {
+        match cached_answer(&self.state, &request) {
+            Some(response) => futures::future::Either::Left(std::future::ready(Ok(response))),
+            None => futures::future::Either::Right(self.inner.call(request)),
+        }
+    }
+}
+
+fn cached_answer(state: &AppState, request: &Request) -> Option<Response> {
+    let cache = &state.page_cache;
+    if *request.method() != Method::GET || cache.behind_local_writes() {
+        return None;
+    }
+    let (locale, path) = Locale::split_path(request.uri().path());
+    let page = cache.get(&page_key(locale, path, request.uri().query()), today(state))?;
+    let mut response = respond(&page, &Conditions::of(request.headers()));
+    let headers = response.headers_mut();
+    for (name, value) in crate::security::headers() {
+        headers.entry(name).or_insert(value);
+    }
+    if let Ok(id) = HeaderValue::from_str(&uuid::Uuid::now_v7().to_string()) {
+        headers.insert(crate::REQUEST_ID, id);
+    }
+    state.metrics.count_cache_hit();
+    Some(response)
 }
 
 fn etag_of(body: &[u8]) -> HeaderValue {
@@ -324,7 +441,7 @@ pub async fn serve_cached(State(state): State<AppState>, request: Request, next:
         return next.run(request).await;
     }
     let key = cache_key(&request);
-    let today = chrono::Utc::now().with_timezone(&state.config.timezone).date_naive();
+    let today = today(&state);
     let conditions = Conditions::of(request.headers());
     if let Some(page) = cache.get(&key, today) {
         return respond(&page, &conditions);
@@ -352,6 +469,7 @@ pub async fn serve_cached(State(state): State<AppState>, request: Request, next:
             .collect(),
         body,
         tags,
+        gzip: std::sync::OnceLock::new(),
     };
     let response = respond(&page, &conditions);
     cache.put(key, page, epoch);
@@ -362,6 +480,7 @@ pub async fn serve_cached(State(state): State<AppState>, request: Request, next:
 struct Conditions {
     if_none_match: Option<HeaderValue>,
     if_modified_since: Option<chrono::DateTime<chrono::FixedOffset>>,
+    gzip: bool,
 }
 
 impl Conditions {
@@ -369,14 +488,15 @@ impl Conditions {
         Conditions {
             if_none_match: headers.get(header::IF_NONE_MATCH).cloned(),
             if_modified_since: http_date(headers.get(header::IF_MODIFIED_SINCE)),
+            gzip: accepts_gzip(headers),
         }
     }
 
     /// RFC 9110: If-None-Match decides when present; else If-Modified-Since
     /// against the page's Last-Modified (feeds set one).
-    fn not_modified(&self, page: &CachedPage) -> bool {
+    fn not_modified(&self, page: &CachedPage, etag: &HeaderValue) -> bool {
         if let Some(tags) = &self.if_none_match {
-            return tags.to_str().is_ok_and(|t| t.split(',').any(|t| t.trim() == "*" || t.trim() == page.etag));
+            return tags.to_str().is_ok_and(|t| t.split(',').any(|t| t.trim() == "*" || t.trim() == etag));
         }
         let last_modified =
             page.headers.iter().find(|(n, _)| *n == header::LAST_MODIFIED).and_then(|(_, v)| http_date(Some(v)));
@@ -388,19 +508,27 @@ fn http_date(value: Option<&HeaderValue>) -> Option<chrono::DateTime<chrono::Fix
     chrono::DateTime::parse_from_rfc2822(value?.to_str().ok()?).ok()
 }
 
+/// A cached page as the request asks for it: 304 when its conditions
+/// hold, gzipped when it takes gzip and the page is worth it.
 fn respond(page: &CachedPage, conditions: &Conditions) -> Response {
-    let not_modified = conditions.not_modified(page);
-    let mut response = if not_modified {
-        StatusCode::NOT_MODIFIED.into_response()
-    } else {
-        Response::new(Body::from(page.body.clone()))
+    let gzip = if conditions.gzip { page.gzip() } else { None };
+    let (body, etag) = match gzip {
+        Some((body, etag)) => (body, etag),
+        None => (&page.body, &page.etag),
     };
+    let not_modified = conditions.not_modified(page, etag);
+    let mut response =
+        if not_modified { StatusCode::NOT_MODIFIED.into_response() } else { Response::new(Body::from(body.clone())) };
     let headers = response.headers_mut();
     for (name, value) in &page.headers {
         if !(not_modified && *name == header::CONTENT_TYPE) {
             headers.insert(name.clone(), value.clone());
         }
     }
-    headers.insert(header::ETAG, page.etag.clone());
+    if gzip.is_some() {
+        headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+    }
+    headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    headers.insert(header::ETAG, etag.clone());
     response
 }

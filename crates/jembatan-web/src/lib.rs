@@ -44,7 +44,7 @@ pub mod state;
 
 pub use state::{AppState, LoginPolicy, OfficeNames, WebConfig};
 
-const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+pub(crate) const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// The application's routes with their middleware, before locale routing.
 pub fn router(state: AppState) -> Router {
@@ -84,6 +84,7 @@ pub async fn serve(listener: TcpListener, state: AppState, shutdown: Cancellatio
         }))
         .map_request(layout::split_locale)
         .service(router(state.clone()));
+    let app = cache::CachedFirst::new(state.clone(), app);
     let make_service = axum::ServiceExt::<Request>::into_make_service_with_connect_info::<SocketAddr>(app);
     let follower = tokio::spawn(cache::follow_changes(state.clone(), shutdown.clone()));
     let served = axum::serve(listener, make_service).with_graceful_shutdown(shutdown.clone().cancelled_owned()).await;

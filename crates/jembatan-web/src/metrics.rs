@@ -33,6 +33,9 @@ pub struct Metrics {
     registry: Mutex<Registry>,
     requests: Family<RequestLabels, Counter>,
     durations: Family<RouteLabels, Histogram>,
+    /// Pages answered by the page cache's outer door, before routing
+    /// (they are not in `requests`).
+    cache_hits: Counter,
 }
 
 impl Metrics {
@@ -44,7 +47,14 @@ impl Metrics {
         });
         registry.register("http_requests", "HTTP requests answered", requests.clone());
         registry.register("http_request_duration_seconds", "Time to answer HTTP requests", durations.clone());
-        Metrics { registry: Mutex::new(registry), requests, durations }
+        let cache_hits = Counter::default();
+        registry.register("page_cache_hits", "Pages answered from the page cache before routing", cache_hits.clone());
+        Metrics { registry: Mutex::new(registry), requests, durations, cache_hits }
+    }
+
+    /// Counts a page answered by the page cache before routing.
+    pub fn count_cache_hit(&self) {
+        self.cache_hits.inc();
     }
 
     /// The metrics in Prometheus text exposition format.

@@ -16,6 +16,38 @@ http_tests! {
         assert!(revalidated.text().await.unwrap().is_empty());
         let english = app.get("/en/wilayah/35.23").await;
         assert_ne!(english.headers()["etag"].to_str().unwrap(), etag, "each locale is its own page");
+
+        // Gzip is another representation: its own ETag, compressed once.
+        let gzip = |etag: Option<&str>| {
+            let request = app.client.get(app.url("/wilayah/35.23")).header("accept-encoding", "br;q=0, gzip");
+            match etag {
+                Some(etag) => request.header("if-none-match", etag),
+                None => request,
+            }
+        };
+        let zipped = gzip(None).send().await.unwrap();
+        assert_eq!(zipped.status(), 200);
+        assert_eq!(zipped.headers()["content-encoding"], "gzip");
+        assert_eq!(zipped.headers()["vary"], "accept-encoding");
+        assert!(zipped.headers().contains_key("content-security-policy") && zipped.headers().contains_key("x-request-id"));
+        let gz_etag = zipped.headers()["etag"].to_str().unwrap().to_owned();
+        assert_ne!(gz_etag, etag);
+        let bytes = zipped.bytes().await.unwrap();
+        let mut unzipped = String::new();
+        std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&bytes[..]), &mut unzipped).unwrap();
+        assert_eq!(unzipped, body, "the same page");
+        assert_eq!(gzip(Some(&gz_etag)).send().await.unwrap().status(), 304);
+        assert_eq!(gzip(Some(&etag)).send().await.unwrap().status(), 200, "the plain ETag names the plain bytes");
+        let refused = app.client.get(app.url("/wilayah/35.23")).header("accept-encoding", "gzip;q=0").send().await.unwrap();
+        assert!(refused.headers().get("content-encoding").is_none(), "q=0 refuses gzip");
+        let (_, metrics) = app.get_text("/metrics").await;
+        let hits: f64 = metrics
+            .lines()
+            .find_map(|line| line.strip_prefix("jembatan_page_cache_hits_total "))
+            .expect("the page cache's hits are in the metrics")
+            .parse()
+            .unwrap();
+        assert!(hits >= 4.0, "hits before routing are counted: {hits}");
     }
 
     async fn personal_pages_are_never_cached(app) {
