@@ -98,10 +98,10 @@ pub async fn limit_request_body(State(state): State<AppState>, request: Request,
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok());
     if declared.is_some_and(|n| n > limit) {
-        // A browser still sending photos when the answer comes may show a
-        // broken connection instead of the page: an upload not far over
-        // the limit is read to its end (and dropped) first.
-        if uploads && declared.is_some_and(|n| n <= limit.saturating_mul(2)) {
+        // A client still sending when the answer comes may see a broken
+        // connection instead of the page: a body not far over the limit is
+        // read to its end (and dropped) first.
+        if declared.is_some_and(|n| n <= limit.saturating_mul(2)) {
             let mut stream = request.into_body().into_data_stream();
             while let Some(Ok(_)) = stream.next().await {}
         }
