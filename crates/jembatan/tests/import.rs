@@ -218,7 +218,7 @@ contract_tests! {
         assert_eq!(reasons(8)[0].0.as_deref(), Some("topics"));
         assert!(reasons(8)[0].1.contains("gosip"), "{:?}", reasons(8));
         assert_eq!(report.to_string().split(" in ").next().unwrap(),
-            "imported: 3 created, 1 already there, 5 failed, 0 skipped (not posts), 1 warnings");
+            "imported: 3 created, 1 already there, 5 failed, 0 skipped (not posts), 1 warnings", "{:#?}", report.notices);
 
         let source = "jsonl:kim.jsonl";
         let first = imported(&db, source, "a-1").await;

@@ -967,7 +967,8 @@ async fn consume(
     let mut source = options.source.clone().or(default_source);
     let mut lookups = Lookups::default();
     let mut report = ImportReport::default();
-    let mut in_flight: VecDeque<JoinHandle<Finished>> = VecDeque::new();
+    // Writes under way, with the source id each writes.
+    let mut in_flight: VecDeque<(ImportKey, JoinHandle<Finished>)> = VecDeque::new();
     let mut done = 0u64;
     while let Some(parsed) = rx.recv().await {
         match parsed {
@@ -1006,14 +1007,24 @@ async fn consume(
                         }
                     }
                     Ok(ready) => {
+                        // The same source id earlier in the file and still being
+                        // written: it finishes first, so the first line wins.
+                        while in_flight.iter().any(|(key, _)| *key == ready.item.key) {
+                            let (_, task) = in_flight.pop_front().expect("in flight");
+                            let finished = task.await.context("an import task failed")?;
+                            done += 1;
+                            settle(&mut report, finished, observer);
+                        }
                         let shared = shared.clone();
-                        in_flight.push_back(tokio::spawn(async move { write(&shared, ready).await }));
+                        let key = ready.item.key.clone();
+                        in_flight.push_back((key, tokio::spawn(async move { write(&shared, ready).await })));
                     }
                 }
             }
         }
         while in_flight.len() >= IN_FLIGHT {
-            let finished = in_flight.pop_front().expect("in flight").await.context("an import task failed")?;
+            let (_, task) = in_flight.pop_front().expect("in flight");
+            let finished = task.await.context("an import task failed")?;
             done += 1;
             settle(&mut report, finished, observer);
             observer.progress(done, bytes.load(Ordering::Relaxed));
@@ -1022,7 +1033,7 @@ async fn consume(
     }
     // Stop the parser early after a fatal error: closing the channel makes its sends fail.
     rx.close();
-    while let Some(task) = in_flight.pop_front() {
+    while let Some((_, task)) = in_flight.pop_front() {
         let finished = task.await.context("an import task failed")?;
         done += 1;
         settle(&mut report, finished, observer);
