@@ -38,6 +38,50 @@ pub mod action {
     pub const MEMBER_REMOVE: &str = "member.remove";
     pub const MEMBER_PHONE_CONSENT: &str = "member.phone_consent";
     pub const PASSWORD_RESET_IN_PERSON: &str = "password.reset_in_person";
+    pub const CONTENT_CREATE: &str = "content.create";
+    pub const CONTENT_IMPORT: &str = "content.import";
+    pub const CONTENT_UPDATE: &str = "content.update";
+    pub const CONTENT_SUBMIT: &str = "content.submit";
+    pub const CONTENT_RETURN: &str = "content.return";
+    pub const CONTENT_PUBLISH: &str = "content.publish";
+    pub const CONTENT_SCHEDULE: &str = "content.schedule";
+    pub const CONTENT_UNPUBLISH: &str = "content.unpublish";
+    pub const CONTENT_ARCHIVE: &str = "content.archive";
+    pub const CONTENT_RESTORE: &str = "content.restore";
+    pub const CONTENT_CORRECT: &str = "content.correct";
+    pub const TOPIC_CREATE: &str = "topic.create";
+
+    /// Every action, for the catalog test (each has a translated name).
+    pub const ALL: &[&str] = &[
+        ROLE_GRANT,
+        ROLE_REVOKE,
+        ORGANISATION_CREATE,
+        ORGANISATION_UPDATE,
+        KIM_REGISTER,
+        KIM_VERIFY,
+        KIM_UPDATE,
+        KIM_STATUS,
+        MEMBER_ADD,
+        MEMBER_UPDATE,
+        MEMBER_REMOVE,
+        MEMBER_PHONE_CONSENT,
+        PASSWORD_RESET_IN_PERSON,
+        CONTENT_CREATE,
+        CONTENT_IMPORT,
+        CONTENT_UPDATE,
+        CONTENT_SUBMIT,
+        CONTENT_RETURN,
+        CONTENT_PUBLISH,
+        CONTENT_SCHEDULE,
+        CONTENT_UNPUBLISH,
+        CONTENT_ARCHIVE,
+        CONTENT_RESTORE,
+        CONTENT_CORRECT,
+        TOPIC_CREATE,
+    ];
+
+    /// Every kind of thing acted on (`AuditEntry::target_kind`).
+    pub const TARGET_KINDS: &[&str] = &["user", "organisation", "member", "content", "topic"];
 }
 
 /// An entry to append. `action` and `target_kind` are stable names, never

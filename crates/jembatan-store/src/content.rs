@@ -43,29 +43,13 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::audit::{self, AuditEntry};
+use crate::audit::{self, AuditEntry, action};
 use crate::changes::{self, Entity};
 use crate::db::{Db, Tx};
 use crate::error::{StoreError, StoreResult};
 use crate::jobs::{self, NewJob};
 use crate::organisations::{self, Args, bind_args, parse_stored, parse_stored_opt, stored};
 use crate::{exec, media, on_tx, topics};
-
-/// The stable names of the audited content actions.
-pub mod action {
-    pub const CONTENT_CREATE: &str = "content.create";
-    pub const CONTENT_IMPORT: &str = "content.import";
-    pub const CONTENT_UPDATE: &str = "content.update";
-    pub const CONTENT_SUBMIT: &str = "content.submit";
-    pub const CONTENT_RETURN: &str = "content.return";
-    pub const CONTENT_PUBLISH: &str = "content.publish";
-    pub const CONTENT_SCHEDULE: &str = "content.schedule";
-    pub const CONTENT_UNPUBLISH: &str = "content.unpublish";
-    pub const CONTENT_ARCHIVE: &str = "content.archive";
-    pub const CONTENT_RESTORE: &str = "content.restore";
-    pub const CONTENT_CORRECT: &str = "content.correct";
-    pub const TOPIC_CREATE: &str = "topic.create";
-}
 
 /// The job kind that publishes a scheduled item; its payload is a [`PublishJob`].
 pub const PUBLISH_JOB: &str = "content.publish";
@@ -775,7 +759,10 @@ const DRAFT_COLUMNS: &[&str] = &[
     "quality_score",
 ];
 
-/// Inserts a new item and its first revision; returns its id.
+/// Inserts a new item and its first revision; returns its id, or `None`
+/// when an item with the same import key is already stored (also one
+/// another transaction committed meanwhile: the insert waits for it and
+/// does nothing, so parallel imports of one source id never fail).
 async fn insert(
     tx: &mut Tx<'_>,
     org: &OrgRef,
@@ -783,7 +770,7 @@ async fn insert(
     draft: &ContentDraft,
     published_at: Option<Timestamp>,
     import: Option<&ImportKey>,
-) -> StoreResult<ContentId> {
+) -> StoreResult<Option<ContentId>> {
     let provenance = check_refs(tx, org, draft).await?;
     let id = ContentId::generate();
     let key = id.to_string();
@@ -793,7 +780,8 @@ async fn insert(
     let placeholders = (1..=n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ");
     let sql = format!(
         "INSERT INTO content ({}, id, status, org_id, author_id, published_at, import_source, import_id, created_at, \
-         updated_at, version) VALUES ({placeholders}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, 1)",
+         updated_at, version) VALUES ({placeholders}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, 1) \
+         ON CONFLICT (import_source, import_id) DO NOTHING",
         DRAFT_COLUMNS.join(", "),
         n + 1,
         n + 2,
@@ -806,7 +794,7 @@ async fn insert(
         n + 8,
     );
     let status = if published_at.is_some() { ContentStatus::Published } else { ContentStatus::Draft };
-    exec!(
+    let inserted = exec!(
         tx,
         bind_draft!(sqlx::query(&sql), values)
             .bind(&key)
@@ -817,11 +805,13 @@ async fn insert(
             .bind(import.map(|i| i.source.as_str()))
             .bind(import.map(|i| i.id.as_str()))
             .bind(now)
-    )
-    .map_err(|e| StoreError::from(e).on_unique("import"))?;
+    )?;
+    if inserted == 0 {
+        return Ok(None);
+    }
     write_lists(tx, &key, draft).await?;
     write_revision(tx, &key, 1, draft, author).await?;
-    Ok(id)
+    Ok(Some(id))
 }
 
 /// Creates a draft of `org` written by `author` (the web layer has checked
@@ -830,7 +820,7 @@ async fn insert(
 /// publisher's reach, or the provenance does not suit the publisher.
 pub async fn create(tx: &mut Tx<'_>, org: OrgId, author: Option<UserId>, draft: &ContentDraft) -> StoreResult<Content> {
     let org = publisher(tx, org).await?;
-    let id = insert(tx, &org, author, draft, None, None).await?;
+    let id = insert(tx, &org, author, draft, None, None).await?.ok_or(StoreError::Conflict("content"))?;
     let content = get_tx(tx, id).await?.ok_or(StoreError::NotFound)?;
     audit::append(tx, &entry(author, action::CONTENT_CREATE, &content, None, Some(audit_view(&content)))).await?;
     changes::record(tx, Entity::Content, &id.to_string()).await?;
@@ -856,6 +846,18 @@ pub enum ImportOutcome {
     Existing(ContentId),
 }
 
+/// The item imported with `key`, if any, as the transaction sees it.
+async fn import_id_tx(tx: &mut Tx<'_>, key: &ImportKey) -> StoreResult<Option<ContentId>> {
+    let id: Option<String> = on_tx!(tx, conn => sqlx::query_scalar(
+        "SELECT id FROM content WHERE import_source = $1 AND import_id = $2",
+    )
+    .bind(&key.source)
+    .bind(&key.id)
+    .fetch_optional(conn)
+    .await)?;
+    id.map(|id| parse_stored(&id, "content id")).transpose()
+}
+
 /// The item imported with `key`, if any.
 pub async fn find_import(db: &Db, key: &ImportKey) -> StoreResult<Option<ContentId>> {
     let id: Option<String> = crate::on_pool!(db, pool => sqlx::query_scalar(
@@ -876,18 +878,14 @@ pub async fn import(
     author: Option<UserId>,
     item: &ImportItem,
 ) -> StoreResult<ImportOutcome> {
-    let existing: Option<String> = on_tx!(tx, conn => sqlx::query_scalar(
-        "SELECT id FROM content WHERE import_source = $1 AND import_id = $2",
-    )
-    .bind(&item.key.source)
-    .bind(&item.key.id)
-    .fetch_optional(conn)
-    .await)?;
-    if let Some(id) = existing {
-        return Ok(ImportOutcome::Existing(parse_stored(&id, "content id")?));
+    if let Some(id) = import_id_tx(tx, &item.key).await? {
+        return Ok(ImportOutcome::Existing(id));
     }
     let org = publisher(tx, org).await?;
-    let id = insert(tx, &org, author, &item.draft, item.published_at, Some(&item.key)).await?;
+    let Some(id) = insert(tx, &org, author, &item.draft, item.published_at, Some(&item.key)).await? else {
+        let id = import_id_tx(tx, &item.key).await?.ok_or(StoreError::NotFound)?;
+        return Ok(ImportOutcome::Existing(id));
+    };
     let content = get_tx(tx, id).await?.ok_or(StoreError::NotFound)?;
     let mut after = audit_view(&content);
     after["import_source"] = json!(item.key.source);
@@ -1725,24 +1723,15 @@ pub async fn list(
     Ok(ContentPage { items, next })
 }
 
-/// Published items sharing topics or target regions with `id`, excluding
+/// Published items sharing topics or target regions with `item`, excluding
 /// itself: most shared first (a topic counts twice a region), then newest.
-pub async fn related(db: &Db, id: ContentId, limit: i64) -> StoreResult<Vec<ContentSummary>> {
+pub async fn related(db: &Db, item: &Content, limit: i64) -> StoreResult<Vec<ContentSummary>> {
     const PER_ARM: i64 = 30;
     let limit = limit.clamp(1, MAX_PAGE);
-    let key = id.to_string();
-    let (topics, regions): (Vec<String>, Vec<String>) = on_read_conn!(db, conn => {
-        let topics = sqlx::query_scalar("SELECT topic FROM content_topics WHERE content_id = $1")
-            .bind(&key)
-            .fetch_all(&mut *conn)
-            .await?;
-        let regions = sqlx::query_scalar("SELECT region_code FROM content_regions WHERE content_id = $1")
-            .bind(&key)
-            .fetch_all(&mut *conn)
-            .await?;
-        (topics, regions)
-    });
-    let arms: Vec<(&str, &str, i64, &String)> = topics
+    let key = item.id.to_string();
+    let regions: Vec<String> = item.regions.iter().map(|r| r.as_str().to_owned()).collect();
+    let arms: Vec<(&str, &str, i64, &String)> = item
+        .topics
         .iter()
         .map(|t| ("content_topics", "topic", 2, t))
         .chain(regions.iter().map(|r| ("content_regions", "region_code", 1, r)))

@@ -7,9 +7,8 @@ use jembatan_domain::{RegionCode, Timestamp, UserId};
 use serde::Serialize;
 use serde_json::json;
 
-use crate::audit::{self, AuditEntry};
+use crate::audit::{self, AuditEntry, action};
 use crate::changes::{self, Entity};
-use crate::content::action;
 use crate::db::{Db, Tx};
 use crate::error::{StoreError, StoreResult};
 use crate::organisations::{Args, bind_args};

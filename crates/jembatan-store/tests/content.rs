@@ -543,6 +543,31 @@ contract_tests! {
         assert_eq!(audit::for_target(&db, "content", &id.to_string()).await.unwrap()[0].action, "content.correct");
     }
 
+    async fn parallel_imports_of_one_source_id_store_it_once(db) {
+        let w = world(&db).await;
+        let (org, form) = (w.agency, form("Jadwal Posyandu Balita Bulan Depan", &["35.23"], &["kesehatan"]));
+        let tasks: Vec<_> = (0..4)
+            .map(|_| {
+                let (db, form) = (db.clone(), form.clone());
+                tokio::spawn(async move {
+                    let item = ImportItem { key: ImportKey::new("test", "sama").unwrap(), draft: form.validate().unwrap(), published_at: None };
+                    db.write(move |tx| Box::pin(async move { content::import(tx, org, None, &item).await })).await
+                })
+            })
+            .collect();
+        let mut created = Vec::new();
+        let mut existing = Vec::new();
+        for task in tasks {
+            match task.await.unwrap().expect("no import fails for a twin") {
+                ImportOutcome::Created(id) => created.push(id),
+                ImportOutcome::Existing(id) => existing.push(id),
+            }
+        }
+        assert_eq!(created.len(), 1, "stored once");
+        assert!(existing.iter().all(|id| *id == created[0]), "the others find it");
+        assert_eq!(count(&db, "SELECT COUNT(*) FROM content WHERE import_id = 'sama'").await, 1);
+    }
+
     async fn related_items_share_topics_first_then_regions(db) {
         let w = world(&db).await;
         let t = 1_700_000_000_000_i64;
@@ -550,14 +575,16 @@ contract_tests! {
         import_at(&db, w.kim, "both", form("Harga Jagung Naik di Desa Jlodro", &["35.23.01.2001"], &["pertanian"]), t + 1).await;
         import_at(&db, w.agency, "topic", form("Pupuk Bersubsidi Tiba di Tuban", &["35.23"], &["pertanian"]), t + 2).await;
         import_at(&db, w.kim, "region", form("Kerja Bakti Desa Jlodro Minggu Pagi", &["35.23.01.2001"], &["lingkungan"]), t + 3).await;
-        import_at(&db, w.agency_malang, "none", form("Info Kesehatan Malang Untuk Warga", &["35.07"], &["kesehatan"]), t + 4).await;
-        let related = content::related(&db, this, 10).await.unwrap();
+        let alone = import_at(&db, w.agency_malang, "none", form("Info Kesehatan Malang Untuk Warga", &["35.07"], &["kesehatan"]), t + 4).await;
+        let this = content::get(&db, this).await.unwrap().unwrap();
+        let related = content::related(&db, &this, 10).await.unwrap();
         assert_eq!(
             titles(&related),
             ["Harga Jagung Naik di Desa Jlodro", "Pupuk Bersubsidi Tiba di Tuban", "Kerja Bakti Desa Jlodro Minggu Pagi"]
         );
-        assert_eq!(content::related(&db, this, 1).await.unwrap().len(), 1);
-        assert!(content::related(&db, ContentId::generate(), 5).await.unwrap().is_empty());
+        assert_eq!(content::related(&db, &this, 1).await.unwrap().len(), 1);
+        let alone = content::get(&db, alone).await.unwrap().unwrap();
+        assert!(content::related(&db, &alone, 5).await.unwrap().is_empty(), "nothing shares its topic or region");
     }
 
     async fn imports_are_idempotent_by_source_and_id(db) {

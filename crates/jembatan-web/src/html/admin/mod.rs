@@ -345,23 +345,8 @@ mod tests {
         keys.extend(WorkCategory::ALL.iter().map(|c| format!("admin-category-{}", c.as_str())));
         let validities = [SkValidity::Missing, SkValidity::Valid, SkValidity::ExpiringSoon, SkValidity::Expired];
         keys.extend(validities.iter().map(|v| format!("admin-sk-{}", dashed(v.as_str()))));
-        let actions = [
-            action::ROLE_GRANT,
-            action::ROLE_REVOKE,
-            action::ORGANISATION_CREATE,
-            action::ORGANISATION_UPDATE,
-            action::KIM_REGISTER,
-            action::KIM_VERIFY,
-            action::KIM_UPDATE,
-            action::KIM_STATUS,
-            action::MEMBER_ADD,
-            action::MEMBER_UPDATE,
-            action::MEMBER_REMOVE,
-            action::MEMBER_PHONE_CONSENT,
-            action::PASSWORD_RESET_IN_PERSON,
-        ];
-        keys.extend(actions.iter().map(|a| format!("audit-action-{}", dashed(a))));
-        keys.extend(["user", "organisation", "member"].iter().map(|k| format!("admin-target-{k}")));
+        keys.extend(action::ALL.iter().map(|a| format!("audit-action-{}", dashed(a))));
+        keys.extend(action::TARGET_KINDS.iter().map(|k| format!("admin-target-{k}")));
         let sections = ["dashboard", "kims", "organisations", "roles", "audit"];
         keys.extend(sections.iter().map(|s| format!("admin-nav-{s}")));
         let done = [
