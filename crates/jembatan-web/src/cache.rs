@@ -256,8 +256,11 @@ impl PageCache {
                     Ok(id) => self.content_tags(id, &mut stale).await?,
                     Err(_) => stale.everything = true,
                 },
-                // Topic names and images appear on many pages; both change rarely.
-                Entity::Topic | Entity::Media => stale.everything = true,
+                // Topic names appear on many pages and change rarely.
+                Entity::Topic => stale.everything = true,
+                // An image never changes under its id; it reaches a page
+                // through a content change, which drops that page.
+                Entity::Media => {}
                 // Accounts and grants appear on no public page.
                 Entity::User | Entity::Grant => {}
             }
@@ -444,6 +447,7 @@ pub async fn serve_cached(State(state): State<AppState>, request: Request, next:
     let today = today(&state);
     let conditions = Conditions::of(request.headers());
     if let Some(page) = cache.get(&key, today) {
+        state.metrics.count_cache_hit();
         return respond(&page, &conditions);
     }
     let epoch = cache.invalidations.load(Ordering::Acquire);

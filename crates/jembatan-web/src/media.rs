@@ -11,6 +11,7 @@ use image::codecs::jpeg::JpegEncoder;
 use image::metadata::Orientation;
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
 use img_parts::ImageEXIF;
+use jembatan_store::media::{NewMedia, NewVariant};
 use sha2::{Digest, Sha256};
 
 /// Widths of the resized copies, for `srcset` (never wider than the original).
@@ -90,6 +91,28 @@ pub struct ProcessedImage {
     /// Hex SHA-256 of `original`, to store each image once.
     pub sha256: String,
     pub variants: Vec<Variant>,
+}
+
+impl From<ProcessedImage> for NewMedia {
+    /// What the store keeps of an accepted image.
+    fn from(image: ProcessedImage) -> Self {
+        NewMedia {
+            mime: image.mime.to_owned(),
+            width: i64::from(image.width),
+            height: i64::from(image.height),
+            bytes: image.original,
+            variants: image
+                .variants
+                .into_iter()
+                .map(|v| NewVariant {
+                    width: i64::from(v.width),
+                    height: i64::from(v.height),
+                    mime: v.mime.to_owned(),
+                    bytes: v.bytes,
+                })
+                .collect(),
+        }
+    }
 }
 
 fn mime_of(format: ImageFormat) -> &'static str {

@@ -33,8 +33,8 @@ pub struct Metrics {
     registry: Mutex<Registry>,
     requests: Family<RequestLabels, Counter>,
     durations: Family<RouteLabels, Histogram>,
-    /// Pages answered by the page cache's outer door, before routing
-    /// (they are not in `requests`).
+    /// Pages answered from the page cache, by either door (those the outer
+    /// door answers before routing are not in `requests`).
     cache_hits: Counter,
 }
 
@@ -48,11 +48,11 @@ impl Metrics {
         registry.register("http_requests", "HTTP requests answered", requests.clone());
         registry.register("http_request_duration_seconds", "Time to answer HTTP requests", durations.clone());
         let cache_hits = Counter::default();
-        registry.register("page_cache_hits", "Pages answered from the page cache before routing", cache_hits.clone());
+        registry.register("page_cache_hits", "Pages answered from the page cache", cache_hits.clone());
         Metrics { registry: Mutex::new(registry), requests, durations, cache_hits }
     }
 
-    /// Counts a page answered by the page cache before routing.
+    /// Counts a page answered from the page cache.
     pub fn count_cache_hit(&self) {
         self.cache_hits.inc();
     }

@@ -481,7 +481,7 @@ pub async fn show_item(
         Some(first) => regions::lineage(db, first).await?,
         None => Vec::new(),
     };
-    let related = content::related(db, item.id, RELATED).await?;
+    let related = content::related(db, &item, RELATED).await?;
     let cover_media = match &item.cover {
         Some(cover) => media::get(db, cover.media).await?,
         None => None,

@@ -50,6 +50,31 @@ http_tests! {
         assert!(hits >= 4.0, "hits before routing are counted: {hits}");
     }
 
+    async fn a_new_image_leaves_cached_pages_in_place(app) {
+        async fn hits(app: &crate::helpers::TestApp) -> f64 {
+            let (_, metrics) = app.get_text("/metrics").await;
+            metrics.lines().find_map(|l| l.strip_prefix("jembatan_page_cache_hits_total ")).unwrap().parse().unwrap()
+        }
+        // Until it is answered from the cache once, it may not be kept yet
+        // (a page rendered while the cache caught up is not stored).
+        let mut tries = 0;
+        loop {
+            let before = hits(&app).await;
+            assert_eq!(app.get("/wilayah/35.23").await.status(), 200);
+            if hits(&app).await > before {
+                break;
+            }
+            tries += 1;
+            assert!(tries < 10, "the page is never answered from the cache");
+        }
+        let before = hits(&app).await;
+        // An upload records a media change; no public page shows the image
+        // until an item does, and that item's change drops its pages.
+        crate::content_support::image(&app, 800, 600, &[320]).await;
+        assert_eq!(app.get("/wilayah/35.23").await.status(), 200);
+        assert_eq!(hits(&app).await, before + 1.0, "the page was still cached after the upload");
+    }
+
     async fn personal_pages_are_never_cached(app) {
         app.register("Yanti").await;
         let response = app.get("/akun").await;

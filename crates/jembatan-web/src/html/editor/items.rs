@@ -854,9 +854,8 @@ pub async fn show_item(
     Path(id): Path<String>,
     Query(query): Query<DoneQuery>,
 ) -> Result<Response, AppError> {
-    let item_ref = super::load_ref(&ctx, &id).await?;
-    viewer.authorize(Action::ViewContentPrivate, &Resource::Content(&item_ref))?;
     let item = load_item(&ctx, &id).await?;
+    viewer.authorize(Action::ViewContentPrivate, &Resource::Content(&item.content_ref()))?;
     let state = ItemState { flash: done_message(&ctx, query.selesai.as_deref()), ..ItemState::default() };
     render_item(&ctx, &viewer, &item, state, StatusCode::OK).await
 }
@@ -866,9 +865,8 @@ pub async fn show_item(
 /// was typed, and nothing is overwritten.
 pub async fn edit(ctx: Ctx, Path(id): Path<String>, post: EditorPost) -> Result<Response, AppError> {
     let EditorPost { viewer, fields, uploads } = post;
-    let item_ref = super::load_ref(&ctx, &id).await?;
-    viewer.authorize(Action::EditContent, &Resource::Content(&item_ref))?;
     let item = load_item(&ctx, &id).await?;
+    viewer.authorize(Action::EditContent, &Resource::Content(&item.content_ref()))?;
     let mut form = ItemFields::from_fields(&fields);
     form.org = item.org.id.to_string();
     let version: i64 = form.version.trim().parse().map_err(|_| AppError::bad_request("bad_request"))?;

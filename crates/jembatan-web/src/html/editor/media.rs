@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use jembatan_domain::UserId;
 use jembatan_domain::authz::{Action, Resource};
 use jembatan_domain::content::MediaId;
-use jembatan_store::media::{self as media_store, MediaBytes, NewMedia, NewVariant};
+use jembatan_store::media::{self as media_store, MediaBytes, NewMedia};
 
 use super::Upload;
 use crate::auth::Viewer;
@@ -111,22 +111,7 @@ pub async fn store_upload(ctx: &Ctx, user: UserId, upload: &Upload) -> Result<Re
         Ok(image) => image,
         Err(e) => return Ok(Err(refusal(ctx, upload, e))),
     };
-    let new = NewMedia {
-        mime: image.mime.to_owned(),
-        width: i64::from(image.width),
-        height: i64::from(image.height),
-        bytes: image.original,
-        variants: image
-            .variants
-            .into_iter()
-            .map(|v| NewVariant {
-                width: i64::from(v.width),
-                height: i64::from(v.height),
-                mime: v.mime.to_owned(),
-                bytes: v.bytes,
-            })
-            .collect(),
-    };
+    let new = NewMedia::from(image);
     let stored =
         ctx.state.db.write(move |tx| Box::pin(async move { media_store::store(tx, &new, Some(user)).await })).await?;
     Ok(Ok(stored.media.id))

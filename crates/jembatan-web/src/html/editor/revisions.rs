@@ -12,6 +12,7 @@ use jembatan_domain::authz::{Action, Resource};
 use jembatan_store::content::{self, Revision};
 use similar::{ChangeTag, TextDiff};
 
+use super::items::load_item;
 use super::{Names, item_path, load_ref};
 use crate::auth::Viewer;
 use crate::error::AppError;
@@ -67,9 +68,8 @@ struct HistoryPage {
 
 /// `GET /tulis/{id}/revisi`: every saved version, newest first.
 pub async fn show_history(ctx: Ctx, viewer: Viewer, Path(id): Path<String>) -> Result<Response, AppError> {
-    let item_ref = load_ref(&ctx, &id).await?;
-    viewer.authorize(Action::ViewContentPrivate, &Resource::Content(&item_ref))?;
-    let item = content::get(&ctx.state.db, item_ref.id).await?.ok_or(AppError::NotFound)?;
+    let item = load_item(&ctx, &id).await?;
+    viewer.authorize(Action::ViewContentPrivate, &Resource::Content(&item.content_ref()))?;
     let mut names = Names::default();
     let mut rows = Vec::new();
     for r in content::revisions(&ctx.state.db, item.id).await? {

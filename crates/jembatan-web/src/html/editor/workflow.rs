@@ -83,6 +83,8 @@ pub struct StepState {
 /// decides otherwise), its text field and its look.
 struct StepSpec {
     step: &'static str,
+    /// Reads the step from its form.
+    read: fn(&StepFields) -> StepRead,
     /// The confirmation's name in `?selesai=` (see [`DONE`]).
     done: &'static str,
     action: Action,
@@ -94,6 +96,7 @@ struct StepSpec {
 const STATUS_STEPS: &[StepSpec] = &[
     StepSpec {
         step: "ajukan",
+        read: |f| Ok(Ok(Step::Submit { version: f.version()? })),
         done: "diajukan",
         action: Action::SubmitContent,
         workflow: Some(WorkflowAction::Submit),
@@ -102,6 +105,7 @@ const STATUS_STEPS: &[StepSpec] = &[
     },
     StepSpec {
         step: "terbitkan",
+        read: |f| Ok(Ok(Step::PublishNow { version: f.version()? })),
         done: "diterbitkan",
         action: Action::PublishContent,
         workflow: Some(WorkflowAction::PublishNow),
@@ -110,6 +114,7 @@ const STATUS_STEPS: &[StepSpec] = &[
     },
     StepSpec {
         step: "jadwalkan",
+        read: read_schedule,
         done: "dijadwalkan",
         action: Action::PublishContent,
         workflow: Some(WorkflowAction::Schedule(Timestamp(0))),
@@ -118,6 +123,7 @@ const STATUS_STEPS: &[StepSpec] = &[
     },
     StepSpec {
         step: "kembalikan",
+        read: |f| Ok(Ok(Step::ReturnToAuthor { version: f.version()?, comment: f.comment.clone() })),
         done: "dikembalikan",
         action: Action::ReturnContent,
         workflow: Some(WorkflowAction::ReturnToAuthor),
@@ -126,6 +132,7 @@ const STATUS_STEPS: &[StepSpec] = &[
     },
     StepSpec {
         step: "tarik",
+        read: |f| Ok(Ok(Step::Unpublish { reason: f.reason.clone() })),
         done: "ditarik",
         action: Action::UnpublishContent,
         workflow: Some(WorkflowAction::Unpublish),
@@ -134,6 +141,7 @@ const STATUS_STEPS: &[StepSpec] = &[
     },
     StepSpec {
         step: "arsipkan",
+        read: |f| Ok(Ok(Step::Archive { reason: f.reason.clone() })),
         done: "diarsipkan",
         action: Action::ArchiveContent,
         workflow: Some(WorkflowAction::Archive),
@@ -142,6 +150,7 @@ const STATUS_STEPS: &[StepSpec] = &[
     },
     StepSpec {
         step: "pulihkan",
+        read: |_| Ok(Ok(Step::Restore)),
         done: "dipulihkan",
         action: Action::RestoreContent,
         workflow: Some(WorkflowAction::RestoreDraft),
@@ -152,6 +161,7 @@ const STATUS_STEPS: &[StepSpec] = &[
 
 const COMMENT_STEP: StepSpec = StepSpec {
     step: "komentar",
+    read: |f| Ok(Ok(Step::Comment { text: f.comment.clone() })),
     done: "komentar",
     action: Action::CommentContent,
     workflow: None,
@@ -161,6 +171,7 @@ const COMMENT_STEP: StepSpec = StepSpec {
 
 const CORRECT_STEP: StepSpec = StepSpec {
     step: "ralat",
+    read: |f| Ok(Ok(Step::Correct { text: f.correction.clone() })),
     done: "ralat",
     action: Action::CorrectContent,
     workflow: None,
@@ -286,6 +297,20 @@ async fn finish<T>(
     render_item(ctx, viewer, &item, state, status).await
 }
 
+/// A step read from its form: a malformed form is an [`AppError`]; a
+/// time that cannot be read is the field's error, shown on the item with
+/// what was typed.
+type StepRead = Result<Result<Step, FieldError>, AppError>;
+
+fn read_schedule(form: &StepFields) -> StepRead {
+    let version = form.version()?;
+    let at = match form.publish_at.trim() {
+        "" => Err(FieldError::new("publish_at", jembatan_domain::ValidationCode::Required)),
+        raw => parse_datetime("publish_at", raw),
+    };
+    Ok(at.map(|at| Step::Schedule { version, at }))
+}
+
 /// A step as the store takes it, read from its form.
 enum Step {
     Submit { version: i64 },
@@ -300,33 +325,6 @@ enum Step {
 }
 
 impl Step {
-    /// The step `spec` names, from its form; a time that cannot be read is
-    /// the field's error, shown on the item with what was typed.
-    fn read(spec: &StepSpec, form: &StepFields) -> Result<Result<Step, FieldError>, AppError> {
-        Ok(Ok(match spec.step {
-            "ajukan" => Step::Submit { version: form.version()? },
-            "kembalikan" => Step::ReturnToAuthor { version: form.version()?, comment: form.comment.clone() },
-            "terbitkan" => Step::PublishNow { version: form.version()? },
-            "jadwalkan" => {
-                let version = form.version()?;
-                let at = match form.publish_at.trim() {
-                    "" => Err(FieldError::new("publish_at", jembatan_domain::ValidationCode::Required)),
-                    raw => parse_datetime("publish_at", raw),
-                };
-                match at {
-                    Ok(at) => Step::Schedule { version, at },
-                    Err(e) => return Ok(Err(e)),
-                }
-            }
-            "tarik" => Step::Unpublish { reason: form.reason.clone() },
-            "arsipkan" => Step::Archive { reason: form.reason.clone() },
-            "pulihkan" => Step::Restore,
-            "ralat" => Step::Correct { text: form.correction.clone() },
-            "komentar" => Step::Comment { text: form.comment.clone() },
-            _ => return Err(AppError::NotFound),
-        }))
-    }
-
     /// Takes the step in one transaction; the store checks the status and
     /// the version, audits and records the change.
     async fn take(self, ctx: &Ctx, id: ContentId, user: Option<UserId>) -> Result<(), StoreError> {
@@ -381,7 +379,7 @@ pub async fn take_step(
     let item = load_ref(&ctx, &id).await?;
     viewer.authorize(spec.action, &Resource::Content(&item))?;
     let user = Some(viewer.require_user()?.id);
-    let result = match Step::read(spec, &form)? {
+    let result = match (spec.read)(&form)? {
         Ok(step) => step.take(&ctx, item.id, user).await,
         Err(e) => Err(StoreError::Invalid(e)),
     };
