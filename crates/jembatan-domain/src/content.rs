@@ -847,8 +847,9 @@ pub fn slugify(title: &str) -> String {
     if slug.is_empty() { "konten".to_owned() } else { slug }
 }
 
-/// Latin letters with diacritics as their base letter (`é` → `e`), for slugs.
-fn fold_latin(c: char) -> Option<char> {
+/// Latin letters with diacritics as their base letter (`é` → `e`, `É` →
+/// `e`), for slugs and for comparing names; always `Some` (for `flat_map`).
+pub fn fold_latin(c: char) -> Option<char> {
     let folded = match c {
         'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'À' | 'Á' | 'Â' | 'Ã' | 'Ä' | 'Å' => 'a',
         'è' | 'é' | 'ê' | 'ë' | 'È' | 'É' | 'Ê' | 'Ë' => 'e',

@@ -92,7 +92,7 @@ impl HtmlText {
                         (None, "script") => self.skipping = Some("/script"),
                         (None, "style") => self.skipping = Some("/style"),
                         (Some(end), n) if n == end => self.skipping = None,
-                        (None, n) if is_block(n.trim_start_matches('/')) => out.push('\n'),
+                        (None, n) if is_block(n) => out.push('\n'),
                         _ => {}
                     }
                 } else {
@@ -108,8 +108,64 @@ impl HtmlText {
     }
 }
 
+/// The text of an HTML fragment: tags dropped, and everything inside
+/// `<script>` and `<style>`; a block tag (`p`, `div`, `br`, `li`, ...)
+/// starts a new line. Entities are left as they are.
+pub fn html_text(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    HtmlText::default().feed(html, &mut out);
+    out
+}
+
+/// HTML's block-level tags (those of CommonMark's HTML block kind 6 that
+/// hold text): their start or end breaks the text.
+pub const BLOCK_TAGS: &[&str] = &[
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "caption",
+    "center",
+    "dd",
+    "details",
+    "dialog",
+    "div",
+    "dl",
+    "dt",
+    "figcaption",
+    "figure",
+    "footer",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hr",
+    "li",
+    "main",
+    "nav",
+    "ol",
+    "p",
+    "pre",
+    "section",
+    "summary",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "tr",
+    "ul",
+];
+
+/// `tag` as read between `<` and `>`, its name and any `/` around it
+/// (`/p`, `br/`): whether it breaks the text (a block, or a line break).
 fn is_block(tag: &str) -> bool {
-    matches!(tag, "p" | "div" | "br" | "li" | "tr" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "blockquote" | "table")
+    let name = tag.trim_matches('/');
+    name == "br" || BLOCK_TAGS.contains(&name)
 }
 
 /// The text of a Markdown body without markup, paragraphs separated by a
@@ -178,6 +234,17 @@ pub fn excerpt(text: &str, max_chars: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn html_text_breaks_at_blocks_cells_captions_and_line_breaks() {
+        let text = html_text(
+            "<p>Satu</p><p>Dua<br/>Tiga<br />Empat</p><table><tr><td>A</td><td>B</td></tr></table>\
+                              <figure><img src=x><figcaption>Foto</figcaption></figure><script>x()</script>Akhir",
+        );
+        let words: Vec<&str> = text.split_whitespace().collect();
+        assert_eq!(words, ["Satu", "Dua", "Tiga", "Empat", "A", "B", "Foto", "Akhir"], "{text:?}");
+        assert_eq!(html_text("<b>te</b>bal"), "tebal", "inline tags do not split words");
+    }
 
     #[test]
     fn renders_markdown_with_headings_shifted_below_h1() {

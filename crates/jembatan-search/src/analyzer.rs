@@ -20,11 +20,10 @@
 //! The tests pin what conflates and what does not.
 
 use std::borrow::Cow;
-use std::collections::HashSet;
-use std::sync::Arc;
 
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, LowerCaser, RemoveLongFilter, TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer,
+    AsciiFoldingFilter, LowerCaser, RemoveLongFilter, StopWordFilter, TextAnalyzer, Token, TokenFilter, TokenStream,
+    Tokenizer,
 };
 
 /// The name the analyser is registered under in every index.
@@ -180,7 +179,9 @@ pub fn indonesian() -> TextAnalyzer {
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES + 1))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
-        .filter(IndonesianStopWords::default())
+        // tantivy's filter only skips tokens: positions keep their gaps, so
+        // phrases still line up.
+        .filter(StopWordFilter::remove(STOP_WORDS.iter().map(|w| w.to_string())))
         .filter(IndonesianStemmer)
         .build()
 }
@@ -268,70 +269,6 @@ impl TokenStream for IndonesianTokenStream<'_> {
 }
 
 // ---------------------------------------------------------------------------
-// Stop words
-
-/// Removes [`STOP_WORDS`] (expects lowercased, folded tokens).
-#[derive(Clone)]
-pub struct IndonesianStopWords {
-    words: Arc<HashSet<&'static str>>,
-}
-
-impl Default for IndonesianStopWords {
-    fn default() -> Self {
-        IndonesianStopWords { words: Arc::new(STOP_WORDS.iter().copied().collect()) }
-    }
-}
-
-impl TokenFilter for IndonesianStopWords {
-    type Tokenizer<T: Tokenizer> = StopWordsFilter<T>;
-
-    fn transform<T: Tokenizer>(self, tokenizer: T) -> StopWordsFilter<T> {
-        StopWordsFilter { words: self.words, inner: tokenizer }
-    }
-}
-
-/// [`IndonesianStopWords`] applied to a tokenizer.
-#[derive(Clone)]
-pub struct StopWordsFilter<T> {
-    words: Arc<HashSet<&'static str>>,
-    inner: T,
-}
-
-impl<T: Tokenizer> Tokenizer for StopWordsFilter<T> {
-    type TokenStream<'a> = StopWordsStream<'a, T::TokenStream<'a>>;
-
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
-        StopWordsStream { words: &self.words, tail: self.inner.token_stream(text) }
-    }
-}
-
-/// The stream of [`StopWordsFilter`].
-pub struct StopWordsStream<'a, S> {
-    words: &'a HashSet<&'static str>,
-    tail: S,
-}
-
-impl<S: TokenStream> TokenStream for StopWordsStream<'_, S> {
-    fn advance(&mut self) -> bool {
-        // Positions keep their gaps, so phrases still line up.
-        while self.tail.advance() {
-            if !self.words.contains(self.tail.token().text.as_str()) {
-                return true;
-            }
-        }
-        false
-    }
-
-    fn token(&self) -> &Token {
-        self.tail.token()
-    }
-
-    fn token_mut(&mut self) -> &mut Token {
-        self.tail.token_mut()
-    }
-}
-
-// ---------------------------------------------------------------------------
 // Stemmer
 
 /// The Snowball Indonesian stemmer as a token filter (expects lowercased
@@ -401,6 +338,8 @@ impl<S: TokenStream> TokenStream for StemmerStream<S> {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::HashSet;
+
     use super::*;
 
     fn tokens(text: &str) -> Vec<(String, usize, usize, usize)> {

@@ -19,4 +19,4 @@ pub mod service;
 
 pub use index::SearchDoc;
 pub use query::{Hit, SearchQuery, SearchResults};
-pub use service::{CONTENT_ENTITY, DocumentSource, SearchError, SearchIndex, follow, reindex};
+pub use service::{DocumentSource, SearchError, SearchIndex, follow, reindex};

@@ -13,6 +13,7 @@
 
 use std::ops::Bound;
 
+use jembatan_domain::markdown;
 use serde::{Deserialize, Serialize};
 use tantivy::collector::sort_key::{SortBySimilarityScore, SortByStaticFastValue};
 use tantivy::collector::{Count, TopDocs};
@@ -33,7 +34,8 @@ pub const DEFAULT_LIMIT: usize = 20;
 pub const MAX_LIMIT: usize = 100;
 /// Deepest offset served; deeper pages cost more than anyone reads.
 pub const MAX_OFFSET: usize = 10_000;
-/// Longest snippet, in bytes of the source text.
+/// Longest snippet: in bytes of the source text for a highlighted passage
+/// (tantivy's measure), in characters for the summary shown without one.
 pub const SNIPPET_CHARS: usize = 200;
 
 /// What a person asks for.
@@ -320,18 +322,7 @@ fn with_ellipses(snippet: &Snippet, text: &str) -> String {
 
 /// The start of `summary`, escaped, for hits without highlights.
 fn plain_snippet(summary: &str) -> String {
-    let summary = summary.trim();
-    if summary.len() <= SNIPPET_CHARS {
-        return escape_html(summary);
-    }
-    let mut cut = SNIPPET_CHARS;
-    while !summary.is_char_boundary(cut) {
-        cut -= 1;
-    }
-    // End on a word boundary when there is one.
-    let head = &summary[..cut];
-    let head = head.rfind(char::is_whitespace).map_or(head, |i| &head[..i]);
-    format!("{}…", escape_html(head.trim_end()))
+    escape_html(&markdown::excerpt(summary, SNIPPET_CHARS))
 }
 
 /// Escapes text for HTML element content and attribute values.

@@ -37,9 +37,6 @@ use crate::analyzer::{self, ANALYZER};
 use crate::index::{Fields, SCHEMA_VERSION, SearchDoc, schema};
 use crate::query::{SearchQuery, SearchResults, execute};
 
-/// The change-log entity the index follows (its stable, stored name).
-pub const CONTENT_ENTITY: &str = "content";
-
 /// How often the follower polls when nothing woke it.
 pub const POLL: Duration = Duration::from_millis(250);
 /// Documents per page read from the source while rebuilding.
@@ -343,6 +340,7 @@ impl SearchIndex {
         db: &Db,
         source: &dyn DocumentSource,
     ) -> Result<usize, SearchError> {
+        let started = Instant::now();
         // The head first: whatever commits after it is read again by the
         // follower, so nothing between the two reads is missed.
         let head = changes::head(db).await?;
@@ -351,7 +349,8 @@ impl SearchIndex {
                 state.cursor = Some(head);
                 state.early.clear();
                 state.last_save = Instant::now();
-                tracing::info!(documents = count, "search index rebuilt");
+                let millis = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+                tracing::info!(documents = count, millis, "search index rebuilt from the database");
                 Ok(count)
             }
             Err(e) => {
@@ -383,12 +382,12 @@ impl SearchIndex {
     }
 }
 
-/// The ids of content items among `changes`, once each, in order. Matched
-/// by the entity's stored name, [`CONTENT_ENTITY`].
+/// The ids of content items ([`Entity::Content`]) among `changes`, once
+/// each, in order.
 fn item_ids<'a>(changes: impl Iterator<Item = (Entity, &'a str)>) -> Vec<String> {
     let mut seen = HashSet::new();
     changes
-        .filter(|(entity, _)| entity.as_str() == CONTENT_ENTITY)
+        .filter(|(entity, _)| *entity == Entity::Content)
         .filter(|(_, id)| seen.insert(*id))
         .map(|(_, id)| id.to_owned())
         .collect()
@@ -404,7 +403,10 @@ pub async fn reindex(index: &SearchIndex, db: &Db, source: &dyn DocumentSource) 
 
 /// Keeps `index` following the database until `cancel` fires: woken by this
 /// process's commits, by PostgreSQL notifications from other processes, and
-/// every [`POLL`]. Failures are logged and retried with a growing delay.
+/// every [`POLL`]. An index without a cursor is built first (the first
+/// catch-up). Failures are logged and retried with a growing delay. A
+/// catch-up in progress when `cancel` fires is abandoned and what it queued
+/// rolled back.
 pub async fn follow(index: SearchIndex, db: Db, source: Arc<dyn DocumentSource>, cancel: CancellationToken) {
     let mut listener = match changes::listener(&db).await {
         Ok(listener) => listener,
@@ -416,7 +418,18 @@ pub async fn follow(index: SearchIndex, db: Db, source: Arc<dyn DocumentSource>,
     let mut failures: u32 = 0;
     loop {
         let local = db.local_commits();
-        match index.catch_up(&db, &*source).await {
+        // The first catch-up may build the whole index: shutting down must
+        // not wait for it.
+        let caught_up = tokio::select! {
+            _ = cancel.cancelled() => {
+                // Drop what the interrupted catch-up queued, so no later
+                // commit publishes half of it.
+                let _ = index.send(Command::Rollback).await;
+                return;
+            }
+            caught_up = index.catch_up(&db, &*source) => caught_up,
+        };
+        match caught_up {
             Ok(_) => failures = 0,
             Err(e) => {
                 failures = failures.saturating_add(1);

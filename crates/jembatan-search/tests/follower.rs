@@ -14,9 +14,7 @@ use std::time::{Duration, Instant};
 
 use common::{FakeSource, doc};
 use futures::future::BoxFuture;
-use jembatan_search::{
-    CONTENT_ENTITY, DocumentSource, SearchDoc, SearchError, SearchIndex, SearchQuery, follow, reindex,
-};
+use jembatan_search::{DocumentSource, SearchDoc, SearchError, SearchIndex, SearchQuery, follow, reindex};
 use jembatan_store::changes::{self, Entity};
 use jembatan_store::testing::TestDatabase;
 use jembatan_store::{Backend, Db, StoreResult};
@@ -51,7 +49,7 @@ macro_rules! both_engines {
 const WITHIN: Duration = Duration::from_secs(1);
 
 fn content() -> Entity {
-    Entity::parse(CONTENT_ENTITY).expect("the change log knows the content entity")
+    Entity::Content
 }
 
 async fn record(db: &Db, entity: Entity, id: &str) {
