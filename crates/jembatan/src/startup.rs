@@ -150,7 +150,7 @@ impl Application {
 /// What start-up says when the index in `search_dir` cannot be opened:
 /// the setting to change, and for a lock, who holds it.
 fn search_dir_error(dir: &Path, error: SearchError) -> anyhow::Error {
-    let setting = format!("`search_dir` ({}) = {}", env_var("search_dir"), dir.display());
+    let setting = search_dir_setting(dir);
     match error {
         SearchError::Locked(_) => anyhow::anyhow!(
             "the search index in {setting} is in use by another process, probably another `jembatan serve` on \
@@ -160,27 +160,17 @@ fn search_dir_error(dir: &Path, error: SearchError) -> anyhow::Error {
     }
 }
 
+/// The `search_dir` setting as messages name it: its variable and value.
+fn search_dir_setting(dir: &Path) -> String {
+    format!("`search_dir` ({}) = {}", env_var("search_dir"), dir.display())
+}
+
 /// Keeps `index` equal to the published content until `shutdown`. The first
 /// start on a database with content (or after the folder was deleted)
-/// builds the index first; pages are served meanwhile, and search finds
-/// more as it fills.
+/// builds the index first (the follower's first catch-up); pages are served
+/// meanwhile, and search finds more as it fills.
 async fn follow_content(index: SearchIndex, db: Db, shutdown: CancellationToken) {
     let source: Arc<dyn DocumentSource> = Arc::new(ContentSource::new(db.clone()));
-    if index.cursor().await.is_none() {
-        let started = Instant::now();
-        tokio::select! {
-            _ = shutdown.cancelled() => return,
-            built = index.catch_up(&db, &*source) => match built {
-                Ok(documents) => tracing::info!(
-                    documents,
-                    millis = started.elapsed().as_millis() as u64,
-                    "search index built from the database"
-                ),
-                // The follower below retries.
-                Err(e) => tracing::warn!(error = %e, "search index could not be built yet"),
-            },
-        }
-    }
     jembatan_search::follow(index, db, source, shutdown).await;
 }
 
@@ -191,39 +181,23 @@ pub struct Reindexed {
     pub elapsed: std::time::Duration,
 }
 
-/// Why `jembatan search reindex` could not run.
-#[derive(Debug, thiserror::Error)]
-pub enum ReindexError {
-    /// A running server holds the index.
-    #[error(
-        "the search index in `search_dir` ({env}) = {dir} is held by a running server (`jembatan serve`), which keeps \
-         it up to date by itself. To rebuild it anyway, stop the server and run `jembatan search reindex` again, \
-         or stop the server and delete the folder: the server rebuilds the index when it starts"
-    )]
-    Locked { env: String, dir: String },
-    #[error(transparent)]
-    Other(#[from] anyhow::Error),
-}
-
 /// Rebuilds the index in `config.search_dir` from the database (the
 /// `search reindex` command).
-pub async fn reindex(config: &Config, db: &Db) -> Result<Reindexed, ReindexError> {
-    let index = match SearchIndex::open(&config.search_dir) {
-        Ok(index) => index,
-        Err(SearchError::Locked(_)) => {
-            return Err(ReindexError::Locked {
-                env: env_var("search_dir"),
-                dir: config.search_dir.display().to_string(),
-            });
-        }
-        Err(e) => return Err(search_dir_error(&config.search_dir, e).into()),
-    };
+pub async fn reindex(config: &Config, db: &Db) -> anyhow::Result<Reindexed> {
+    let index = SearchIndex::open(&config.search_dir).map_err(|e| match e {
+        SearchError::Locked(_) => anyhow::anyhow!(
+            "the search index in {} is held by a running server (`jembatan serve`), which keeps it up to date by \
+             itself. To rebuild it anyway, stop the server and run `jembatan search reindex` again, or stop the \
+             server and delete the folder: the server rebuilds the index when it starts",
+            search_dir_setting(&config.search_dir)
+        ),
+        other => search_dir_error(&config.search_dir, other),
+    })?;
     let started = Instant::now();
     let source = ContentSource::new(db.clone());
     let rebuilt = jembatan_search::reindex(&index, db, &source).await;
     index.close().await;
-    let documents = rebuilt.map_err(anyhow::Error::from)?;
-    Ok(Reindexed { documents, elapsed: started.elapsed() })
+    Ok(Reindexed { documents: rebuilt?, elapsed: started.elapsed() })
 }
 
 /// Cancels `token` on SIGTERM or Ctrl-C.

@@ -36,6 +36,11 @@ async fn agency(db: &Db) -> OrgId {
     db.write(move |tx| Box::pin(async move { organisations::create(tx, &new, None).await })).await.unwrap().id
 }
 
+/// The default options for `org`.
+async fn options_for(db: &Db, org: OrgId) -> ImportOptions {
+    ImportOptions::for_org(organisations::org_ref(db, org).await.unwrap())
+}
+
 async fn account(db: &Db, name: &str, email: &str) -> UserId {
     let form = RegistrationForm {
         name: name.into(),
@@ -109,7 +114,7 @@ contract_tests! {
         assert!(media::carries_metadata("image/jpeg", &photo), "the test photo has EXIF");
         std::fs::write(uploads.join("posyandu.jpg"), &photo).unwrap();
 
-        let mut options = ImportOptions::for_org(&db, org).await.unwrap();
+        let mut options = options_for(&db, org).await;
         options.publish = true;
         options.default_topic = Some("pemerintahan".into());
         options.media_dir = Some(media_dir.path().to_owned());
@@ -183,7 +188,7 @@ contract_tests! {
 
     async fn without_a_media_folder_or_default_topic_items_say_why(db) {
         let org = agency(&db).await;
-        let options = ImportOptions::for_org(&db, org).await.unwrap();
+        let options = options_for(&db, org).await;
         let report = import_wxr(&db, &options).await;
         // Without --publish everything is a draft; post 14's bad date does not matter then.
         assert_eq!((report.created, report.failed), (4, 2), "{:#?}", report.notices);
@@ -197,7 +202,7 @@ contract_tests! {
 
     async fn json_lines_report_each_bad_line_and_import_the_rest(db) {
         let org = agency(&db).await;
-        let mut options = ImportOptions::for_org(&db, org).await.unwrap();
+        let mut options = options_for(&db, org).await;
         options.publish = true;
         let report = import::import_jsonl(&db, &options, "kim.jsonl", open(&fixture("kim.jsonl")), &mut Quiet)
             .await
@@ -309,7 +314,7 @@ async fn twenty_thousand_lines_stream_through_in_constant_memory() {
     let database = jembatan_store::testing::TestDatabase::create(jembatan_store::Backend::Sqlite).await.unwrap();
     let db = database.connect().await.unwrap();
     let org = agency(&db).await;
-    let mut options = ImportOptions::for_org(&db, org).await.unwrap();
+    let mut options = options_for(&db, org).await;
     options.publish = true;
     let produced = Arc::new(AtomicU64::new(0));
     let reader: Box<dyn BufRead + Send> = Box::new(BufReader::with_capacity(
@@ -373,4 +378,122 @@ async fn the_command_imports_a_file_and_reports_errors_with_positions() {
         .unwrap();
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("--format"));
+}
+
+/// A JPEG of noise: too varied to compress below a few hundred KB.
+fn noisy_photo() -> Vec<u8> {
+    let mut state = 0x2545_f491_u32;
+    let image = image::RgbImage::from_fn(800, 600, |_, _| {
+        state ^= state << 13;
+        state ^= state >> 17;
+        state ^= state << 5;
+        let [r, g, b, _] = state.to_le_bytes();
+        image::Rgb([r, g, b])
+    });
+    let mut jpeg = Vec::new();
+    image::DynamicImage::ImageRgb8(image)
+        .write_to(&mut std::io::Cursor::new(&mut jpeg), image::ImageFormat::Jpeg)
+        .unwrap();
+    jpeg
+}
+
+fn run_jembatan<S: AsRef<std::ffi::OsStr>>(url: &str, args: &[S], env: &[(&str, &str)]) -> std::process::Output {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_jembatan"));
+    command.args(args).env("JEMBATAN_DATABASE_URL", url).env("RUST_LOG", "warn");
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    command.output().unwrap()
+}
+
+#[tokio::test]
+async fn the_configured_upload_limit_leaves_out_a_larger_featured_image() {
+    let database = jembatan_store::testing::TestDatabase::create(jembatan_store::Backend::Sqlite).await.unwrap();
+    let db = database.connect().await.unwrap();
+    let org = agency(&db).await;
+    db.close().await;
+    let media_dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(media_dir.path().join("2024/03")).unwrap();
+    let photo = noisy_photo();
+    assert!(photo.len() > 64 * 1024, "the photo ({} bytes) is over the limit", photo.len());
+    assert!(photo.len() < 8 * 1024 * 1024, "and under the default limit");
+    std::fs::write(media_dir.path().join("2024/03/posyandu.jpg"), &photo).unwrap();
+    let url = database.url.clone();
+    let (wxr, org, dir) = (fixture("kim-maju.wxr.xml"), org.to_string(), media_dir.path().to_owned());
+    let output = tokio::task::spawn_blocking(move || {
+        let args: Vec<&std::ffi::OsStr> = vec![
+            "content".as_ref(),
+            "import".as_ref(),
+            wxr.as_os_str(),
+            "--org".as_ref(),
+            org.as_ref(),
+            "--default-topic".as_ref(),
+            "pemerintahan".as_ref(),
+            "--media-dir".as_ref(),
+            dir.as_os_str(),
+        ];
+        run_jembatan(&url, &args, &[("JEMBATAN_MAX_UPLOAD_KIB", "64")])
+    })
+    .await
+    .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    // Without --publish post 14's bad date does not matter: only 15 (no title) fails.
+    assert!(stdout.contains("imported: 5 created, 0 already there, 1 failed, 2 skipped"), "{stdout}{stderr}");
+    let line = item_lines(&fixture("kim-maju.wxr.xml")).into_iter().find(|(id, _)| id == "11").unwrap().1;
+    let expected = format!("warning: post 11 (line {line}): _thumbnail_id: featured image ");
+    let warning = stderr.lines().find(|l| l.starts_with(&expected)).unwrap_or_else(|| panic!("{stderr}"));
+    assert!(warning.ends_with("posyandu.jpg left out: larger than 64 KB"), "{warning}");
+
+    let db = database.connect().await.unwrap();
+    assert_eq!(imported(&db, "wordpress:kimmaju.kim.id", "11").await.cover, None, "imported without its image");
+}
+
+#[tokio::test]
+async fn the_command_refuses_bad_options_naming_them() {
+    let database = jembatan_store::testing::TestDatabase::create(jembatan_store::Backend::Sqlite).await.unwrap();
+    let db = database.connect().await.unwrap();
+    let org = agency(&db).await.to_string();
+    db.close().await;
+    let wxr = fixture("kim-maju.wxr.xml");
+    let wxr = wxr.to_str().unwrap();
+    let missing = fixture("no-such-export.xml");
+    let missing = missing.to_str().unwrap();
+    let not_a_folder = format!("--media-dir {wxr}: not a folder");
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (vec![wxr, "--org", "Dinas Yang Tidak Ada"], "--org \"Dinas Yang Tidak Ada\": no organisation"),
+        (vec![wxr, "--org", "0190a0a0-0000-7000-8000-000000000000"], "no organisation has this id"),
+        (vec![wxr, "--org", &org, "--media-dir", wxr], &not_a_folder),
+        (vec![wxr, "--org", &org, "--kind", "gosip"], "--kind \"gosip\""),
+        (vec![wxr, "--org", &org, "--kind", "agenda"], "--kind agenda"),
+        (vec![wxr, "--org", &org, "--author", "siapa@contoh.id"], "--author \"siapa@contoh.id\""),
+        (vec![wxr, "--org", &org, "--region", "jawa"], "--region \"jawa\""),
+        (vec![wxr, "--org", &org, "--region", "35.23.99"], "--region 35.23.99: no such region"),
+        (vec![wxr, "--org", &org, "--region", "35.24"], "--region 35.24: outside the organisation's reach"),
+        (vec![wxr, "--org", &org, "--default-topic", "gosip"], "--default-topic \"gosip\": no such topic"),
+        (vec!["-", "--format", "wxr", "--org", &org], "`-` (standard input) with --format wxr"),
+        (vec![missing, "--org", &org], missing),
+    ];
+    let url = database.url.clone();
+    let cases: Vec<(Vec<String>, String)> =
+        cases.into_iter().map(|(a, m)| (a.into_iter().map(str::to_owned).collect(), m.to_owned())).collect();
+    let outputs = tokio::task::spawn_blocking(move || {
+        cases
+            .into_iter()
+            .map(|(args, message)| {
+                let all: Vec<&str> = ["content", "import"].into_iter().chain(args.iter().map(String::as_str)).collect();
+                (args.join(" "), message, run_jembatan(&url, &all, &[]))
+            })
+            .collect::<Vec<_>>()
+    })
+    .await
+    .unwrap();
+    for (args, message, output) in outputs {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{args}: {stderr}");
+        assert!(stderr.contains(&message), "{args}: expected {message:?} in {stderr}");
+    }
+    let db = database.connect().await.unwrap();
+    let key = ImportKey::new("wordpress:kimmaju.kim.id", "11").unwrap();
+    assert_eq!(content::find_import(&db, &key).await.unwrap(), None, "nothing imported");
 }

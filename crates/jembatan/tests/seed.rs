@@ -5,10 +5,11 @@ use std::collections::HashSet;
 
 use jembatan::commands::demo;
 use jembatan::commands::seed::{self, Plan};
+use jembatan_domain::account::RegistrationForm;
 use jembatan_domain::content::{ContentStatus, ImportKey};
 use jembatan_store::content::{self, ContentFilter};
 use jembatan_store::testing::TestDatabase;
-use jembatan_store::{Backend, Db, contract_tests};
+use jembatan_store::{Backend, Db, accounts, contract_tests};
 
 async fn seeded(db: &Db, items: u64, seed_value: u64, batch: usize) -> seed::SeedReport {
     let plan = Plan::load(db, seed::publishers(db).await.unwrap()).await.unwrap();
@@ -114,4 +115,48 @@ async fn the_command_loads_the_demo_first_and_prints_its_speed() {
     assert!(line.starts_with("seeded: 200 created, 0 already there in "), "{line}");
     assert!(line.ends_with(" items/s)"), "{line}");
     println!("{line}");
+}
+
+#[tokio::test]
+async fn the_command_refuses_bad_options_naming_them() {
+    let database = TestDatabase::create(Backend::Sqlite).await.unwrap();
+    // An account, so the demo data is not loaded first.
+    let db = database.connect().await.unwrap();
+    let form = RegistrationForm {
+        name: "Operator".into(),
+        email: "operator@tuban.go.id".into(),
+        phone: String::new(),
+        password: "rahasia-sekali-2026".into(),
+        password_confirm: "rahasia-sekali-2026".into(),
+        consent: true,
+    };
+    accounts::create_user(&db, &form.validate().unwrap(), "test").await.unwrap();
+    db.close().await;
+    let url = database.url.clone();
+    let outputs = tokio::task::spawn_blocking(move || {
+        [
+            (vec!["seed", "--items", "10", "--batch", "0"], "--batch must be at least 1"),
+            (
+                vec!["seed", "--items", "10", "--org", "KIM Yang Tidak Ada"],
+                "--org \"KIM Yang Tidak Ada\": no organisation",
+            ),
+        ]
+        .map(|(args, message)| {
+            let output = std::process::Command::new(env!("CARGO_BIN_EXE_jembatan"))
+                .args(&args)
+                .env("JEMBATAN_DATABASE_URL", &url)
+                .env("RUST_LOG", "warn")
+                .output()
+                .unwrap();
+            (args.join(" "), message, output)
+        })
+    })
+    .await
+    .unwrap();
+    for (args, message, output) in outputs {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{args}: {stderr}");
+        assert!(stderr.contains(message), "{args}: expected {message:?} in {stderr}");
+        assert!(!String::from_utf8_lossy(&output.stdout).contains("demo data loaded"), "{args}");
+    }
 }

@@ -9,8 +9,12 @@
 //! databases hold the same names, villages and items (dates are relative
 //! to the day of loading).
 
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+
 use anyhow::Context;
 use jembatan_domain::account::RegistrationForm;
+use jembatan_domain::content::WIB_OFFSET_SECONDS;
 use jembatan_domain::kim::{KimForm, MemberForm};
 use jembatan_domain::organisation::OrganisationForm;
 use jembatan_domain::role::{Role, Scope};
@@ -35,11 +39,19 @@ pub struct DemoLogin {
 /// Loads the demo data unless the database already has accounts; returns
 /// the logins to print (also when the data was loaded earlier).
 pub async fn ensure_loaded(db: &Db) -> anyhow::Result<Vec<DemoLogin>> {
-    if accounts::count_users(db).await? == 0 {
-        load(db).await?;
-        tracing::info!("demo data loaded");
-    }
+    load_if_empty(db).await?;
     Ok(logins())
+}
+
+/// Loads the demo data unless the database already has accounts; whether
+/// it did.
+pub async fn load_if_empty(db: &Db) -> anyhow::Result<bool> {
+    if accounts::count_users(db).await? != 0 {
+        return Ok(false);
+    }
+    load(db).await?;
+    tracing::info!("demo data loaded");
+    Ok(true)
 }
 
 fn logins() -> Vec<DemoLogin> {
@@ -67,11 +79,13 @@ const PEOPLE: &[DemoPerson] = &[
     DemoPerson { label: "Warga", name: "Slamet Riyadi", email: "warga@demo.jembatan.id" },
 ];
 
-const FIRST_NAMES: &[&str] = &[
+/// Javanese and Madurese given names and family names, for demo people
+/// (also the seed's sources and authors).
+pub(crate) const FIRST_NAMES: &[&str] = &[
     "Ahmad", "Siti", "Budi", "Sri", "Agus", "Dewi", "Eko", "Wahyuni", "Joko", "Lestari", "Hadi", "Rina", "Imam", "Nur",
     "Bambang", "Yuliana", "Teguh", "Ani", "Dwi", "Fitri", "Moh.", "Umi", "Slamet", "Indah", "Rahmat", "Endang",
 ];
-const LAST_NAMES: &[&str] = &[
+pub(crate) const LAST_NAMES: &[&str] = &[
     "Santoso",
     "Wulandari",
     "Prasetyo",
@@ -350,7 +364,7 @@ struct DemoAuthors {
 }
 
 /// Who publishes a demo item.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 enum Publisher {
     /// The n-th demo KIM (Tuban 0–3, Malang 4–6, Surabaya 7–9, Sumenep 10–11).
     Kim(usize),
@@ -904,54 +918,92 @@ async fn region_name(db: &Db, code: Option<RegionCode>) -> anyhow::Result<String
 
 const HOUR_MILLIS: i64 = 3_600_000;
 
+/// The start (midnight, WIB) of the day `millis` falls on, in WIB.
+pub(crate) fn wib_midnight(millis: i64) -> i64 {
+    millis - (millis + i64::from(WIB_OFFSET_SECONDS) * 1000).rem_euclid(24 * HOUR_MILLIS)
+}
+
+/// A demo publisher as its items need it, read once for all of them.
+struct PublisherInfo {
+    org: OrgId,
+    own: RegionCode,
+    first_district: Option<RegionCode>,
+    /// The village's name (a KIM), else empty.
+    desa: String,
+    /// The name of the district above the village (a KIM), else empty.
+    parent_district: String,
+    /// The name of [`Self::first_district`].
+    first_district_name: String,
+    kab: String,
+    name: String,
+}
+
+impl PublisherInfo {
+    async fn read(db: &Db, organisation: Organisation) -> anyhow::Result<Self> {
+        let own = organisation.region.clone();
+        let village = own.level() == jembatan_domain::RegionLevel::Village;
+        let first_district = regions::children(db, &own).await?.first().map(|r| r.region_code());
+        Ok(PublisherInfo {
+            org: organisation.id,
+            desa: if village { region_name(db, Some(own.clone())).await? } else { String::new() },
+            parent_district: if village { region_name(db, own.parent()).await? } else { String::new() },
+            first_district_name: region_name(db, first_district.clone()).await?,
+            kab: region_name(db, own.regency()).await?,
+            name: organisation.profile.name,
+            first_district,
+            own,
+        })
+    }
+
+    /// The placeholders' values for an item shown at `target`.
+    fn place(&self, target: Target) -> Place {
+        let kec = match target {
+            Target::FirstDistrict => &self.first_district_name,
+            _ => &self.parent_district,
+        };
+        Place { desa: self.desa.clone(), kec: kec.clone(), kab: self.kab.clone(), kim: self.name.clone() }
+    }
+}
+
 /// Loads the demo items: published at fixed hours before now (agenda
 /// items in the coming weeks), corrections where the text has them, and
 /// one contributor's item waiting for review.
 async fn load_content(db: &Db, kims: &[OrgId], people: &DemoAuthors) -> anyhow::Result<()> {
     let now = jembatan_domain::Timestamp::now().millis();
-    let midnight_wib = now - (now + 7 * HOUR_MILLIS).rem_euclid(24 * HOUR_MILLIS);
+    let midnight_wib = wib_midnight(now);
+    let mut publishers: HashMap<Publisher, PublisherInfo> = HashMap::new();
     for item in DEMO_ITEMS {
-        let (org, author) = match item.publisher {
-            Publisher::Kim(n) => {
-                let org = *kims.get(n).context("a demo KIM")?;
-                (org, (n == 0).then_some(people.kim_manager))
-            }
-            Publisher::Org(name) => {
-                let org = organisations::find_by_name(db, name).await?.first().map(|o| o.id).context("a demo org")?;
-                let author = match name {
-                    DINKES_TUBAN => Some(people.agency_officer),
-                    KOMINFO_TUBAN => Some(people.tuban_officer),
-                    KOMINFO_SURABAYA => Some(people.surabaya_officer),
-                    KOMINFO_JATIM => Some(people.admin),
-                    _ => None,
+        let author = match item.publisher {
+            Publisher::Kim(n) => (n == 0).then_some(people.kim_manager),
+            Publisher::Org(DINKES_TUBAN) => Some(people.agency_officer),
+            Publisher::Org(KOMINFO_TUBAN) => Some(people.tuban_officer),
+            Publisher::Org(KOMINFO_SURABAYA) => Some(people.surabaya_officer),
+            Publisher::Org(KOMINFO_JATIM) => Some(people.admin),
+            Publisher::Org(_) => None,
+        };
+        let info = match publishers.entry(item.publisher) {
+            Entry::Occupied(found) => found.into_mut(),
+            Entry::Vacant(slot) => {
+                let organisation = match item.publisher {
+                    Publisher::Kim(n) => {
+                        let id = *kims.get(n).context("a demo KIM")?;
+                        organisations::get(db, id).await?.context("a demo KIM")?
+                    }
+                    Publisher::Org(name) => {
+                        organisations::find_by_name(db, name).await?.into_iter().next().context("a demo org")?
+                    }
                 };
-                (org, author)
+                slot.insert(PublisherInfo::read(db, organisation).await?)
             }
         };
-        let org_ref = organisations::org_ref(db, org).await?;
-        let own = org_ref.region.clone();
-        let first_district = regions::children(db, &own).await?.first().map(|r| r.region_code());
-        let district = match item.target {
-            Target::FirstDistrict => first_district.clone(),
-            _ if own.level() == jembatan_domain::RegionLevel::Village => own.parent(),
-            _ => None,
-        };
-        let place = Place {
-            desa: if own.level() == jembatan_domain::RegionLevel::Village {
-                region_name(db, Some(own.clone())).await?
-            } else {
-                String::new()
-            },
-            kec: region_name(db, district.clone()).await?,
-            kab: region_name(db, own.regency()).await?,
-            kim: organisations::get(db, org).await?.map(|o| o.profile.name).unwrap_or_default(),
-        };
+        let (org, own) = (info.org, &info.own);
+        let place = info.place(item.target);
         let regions: Vec<String> = match item.target {
             Target::Own => vec![own.to_string()],
             Target::OwnAndDistrict => {
                 vec![own.to_string(), own.parent().map(|p| p.to_string()).unwrap_or_else(|| own.to_string())]
             }
-            Target::FirstDistrict => vec![first_district.context("a district")?.to_string()],
+            Target::FirstDistrict => vec![info.first_district.clone().context("a district")?.to_string()],
         };
         let mut form = jembatan_domain::content::ContentForm {
             kind: item.kind.into(),

@@ -9,10 +9,11 @@
 //!   and left as it is ([`content::import`]).
 //! - Forgiving: a bad item is reported with its position (line, or post id
 //!   and line), the field and the reason, and skipped; the rest goes on.
-//! - Writes go through [`Db::write`] one item each, many in flight: on
-//!   SQLite the single writer folds them into shared transactions (group
-//!   commit, each item in its own savepoint), on PostgreSQL they run in
-//!   parallel; a failing item rolls back alone.
+//! - Writes go through [`Db::write`] one item each, up to [`IN_FLIGHT`] at
+//!   once: on SQLite the single writer may fold them into shared
+//!   transactions (each item in its own savepoint), on PostgreSQL each is
+//!   its own transaction on its own connection; a failing item rolls back
+//!   alone.
 
 use std::collections::{HashMap, VecDeque};
 use std::fmt;
@@ -26,14 +27,17 @@ use anyhow::{Context, bail};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use jembatan_domain::contact::LoginIdentifier;
 use jembatan_domain::content::{
-    ContentForm, ContentType, Image, ImportKey, MAX_SUMMARY_CHARS, MAX_TOPICS, MediaId, Provenance,
+    ContentForm, ContentType, Image, ImportKey, MAX_SUMMARY_CHARS, MAX_TOPICS, MediaId, Provenance, fold_latin,
 };
+use jembatan_domain::markdown::{self, excerpt};
 use jembatan_domain::organisation::OrgRef;
 use jembatan_domain::{FieldError, OrgId, RegionCode, Timestamp, UserId};
 use jembatan_store::content::{self, ImportItem, ImportOutcome};
-use jembatan_store::media::{self, NewMedia, NewVariant};
+use jembatan_store::media::{self, NewMedia};
+use jembatan_store::organisations::Organisation;
 use jembatan_store::topics::Topic;
 use jembatan_store::{Db, StoreError, accounts, organisations, regions, topics};
+use jembatan_web::media::UploadLimits;
 use tokio::sync::{Semaphore, mpsc};
 use tokio::task::JoinHandle;
 
@@ -65,7 +69,9 @@ async fn run_import(config: &Config, args: &ImportArgs) -> anyhow::Result<()> {
     };
     let stdin = args.file.as_os_str() == "-";
     if stdin && format == ImportFormat::Wxr {
-        bail!("a WordPress export is read from a file (featured images need a second pass); pass its path");
+        bail!(
+            "`-` (standard input) with --format wxr: a WordPress export is read from a file (featured images need a second pass); pass its path"
+        );
     }
     let size = if stdin {
         None
@@ -74,7 +80,7 @@ async fn run_import(config: &Config, args: &ImportArgs) -> anyhow::Result<()> {
     };
     let db = startup::open_database(config).await?;
     let outcome = async {
-        let options = ImportOptions::resolve(&db, args).await?;
+        let options = ImportOptions::resolve(&db, args, config.max_upload_bytes).await?;
         let mut observer = TerminalObserver::new(size);
         let report = match format {
             ImportFormat::Wxr => {
@@ -148,13 +154,16 @@ pub struct ImportOptions {
     pub source: Option<String>,
     /// The type WordPress posts become.
     pub wxr_kind: ContentType,
+    /// Largest featured image, in bytes (the configuration's `max_upload_kib`,
+    /// as for uploads in the editor); a larger one is left out with a warning.
+    pub max_image_bytes: usize,
 }
 
 impl ImportOptions {
-    /// Options for `org` with every default: drafts, the organisation's own region.
-    pub async fn for_org(db: &Db, org: OrgId) -> anyhow::Result<Self> {
-        let org = organisations::org_ref(db, org).await.context("no organisation with this id")?;
-        Ok(ImportOptions {
+    /// Options for `org` with every default: drafts, the organisation's own
+    /// region, featured images up to the default upload limit.
+    pub fn for_org(org: OrgRef) -> Self {
+        ImportOptions {
             regions: vec![org.region.clone()],
             org,
             fallback_author: None,
@@ -163,16 +172,19 @@ impl ImportOptions {
             media_dir: None,
             source: None,
             wxr_kind: ContentType::Berita,
-        })
+            max_image_bytes: UploadLimits::default().max_bytes,
+        }
     }
 
-    /// Resolves the command line's options against the database.
-    pub async fn resolve(db: &Db, args: &ImportArgs) -> anyhow::Result<Self> {
-        let org = find_org(db, &args.org).await?;
+    /// Resolves the command line's options against the database; featured
+    /// images may be at most `max_image_bytes` (the configured upload limit).
+    pub async fn resolve(db: &Db, args: &ImportArgs, max_image_bytes: usize) -> anyhow::Result<Self> {
+        let org = find_org(db, &args.org).await?.org_ref();
         if Provenance::allowed_for(org.kind).is_empty() {
             bail!("--org {:?}: an organisation of this kind publishes no content", args.org);
         }
-        let mut options = ImportOptions::for_org(db, org.id).await?;
+        let mut options = ImportOptions::for_org(org);
+        options.max_image_bytes = max_image_bytes;
         options.publish = args.publish;
         options.source = args.source.clone();
         options.media_dir = args.media_dir.clone();
@@ -225,16 +237,16 @@ impl ImportOptions {
 
 /// An organisation by id or exact name; several with the name is an error
 /// listing them.
-pub async fn find_org(db: &Db, raw: &str) -> anyhow::Result<OrgRef> {
+pub async fn find_org(db: &Db, raw: &str) -> anyhow::Result<Organisation> {
     if let Ok(id) = raw.trim().parse::<OrgId>() {
-        return organisations::org_ref(db, id)
-            .await
+        return organisations::get(db, id)
+            .await?
             .with_context(|| format!("--org {raw:?}: no organisation has this id"));
     }
-    let found = organisations::find_by_name(db, raw).await?;
+    let mut found = organisations::find_by_name(db, raw).await?;
     match found.as_slice() {
         [] => bail!("--org {raw:?}: no organisation has this id or name"),
-        [one] => Ok(one.org_ref()),
+        [_] => Ok(found.remove(0)),
         many => {
             let list: Vec<String> = many.iter().map(|o| format!("{} ({})", o.id, o.region)).collect();
             bail!("--org {raw:?}: several organisations have this name; pass one's id: {}", list.join(", "))
@@ -506,15 +518,7 @@ pub struct TopicMap {
 /// stop words dropped: `Ekonomi & UMKM` → `ekonomi umkm`.
 pub fn normalise_name(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
-    for c in raw.chars().flat_map(char::to_lowercase) {
-        let c = match c {
-            'à' | 'á' | 'â' | 'ä' => 'a',
-            'è' | 'é' | 'ê' | 'ë' => 'e',
-            'ì' | 'í' | 'î' | 'ï' => 'i',
-            'ò' | 'ó' | 'ô' | 'ö' => 'o',
-            'ù' | 'ú' | 'û' | 'ü' => 'u',
-            other => other,
-        };
+    for c in raw.chars().flat_map(fold_latin).flat_map(char::to_lowercase) {
         out.push(if c.is_alphanumeric() { c } else { ' ' });
     }
     out.split_whitespace().filter(|w| !NAME_STOP_WORDS.contains(w)).collect::<Vec<_>>().join(" ")
@@ -928,6 +932,7 @@ struct Shared {
     db: Db,
     org: OrgRef,
     images: Semaphore,
+    image_limits: UploadLimits,
 }
 
 /// Caches filled as items name things (bounded by the distinct names).
@@ -963,7 +968,12 @@ async fn consume(
 ) -> anyhow::Result<ImportReport> {
     let started = Instant::now();
     let topics = TopicMap::new(&topics::list(db).await?);
-    let shared = Arc::new(Shared { db: db.clone(), org: options.org.clone(), images: Semaphore::new(IMAGES_AT_ONCE) });
+    let shared = Arc::new(Shared {
+        db: db.clone(),
+        org: options.org.clone(),
+        images: Semaphore::new(IMAGES_AT_ONCE),
+        image_limits: UploadLimits { max_bytes: options.max_image_bytes, ..UploadLimits::default() },
+    });
     let mut source = options.source.clone().or(default_source);
     let mut lookups = Lookups::default();
     let mut report = ImportReport::default();
@@ -1072,17 +1082,11 @@ fn label(names: &[(&str, &str)], field: &str) -> String {
     names.iter().find(|(form, _)| *form == field).map(|(_, file)| *file).unwrap_or(field).to_owned()
 }
 
-/// Shortens text to at most `max` characters at a word boundary, ending in `…`.
-pub fn shorten(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        return text.to_owned();
-    }
-    let cut: String = text.chars().take(max.saturating_sub(1)).collect();
-    let cut = match cut.rfind(char::is_whitespace) {
-        Some(at) if at > cut.len() / 2 => cut[..at].trim_end().to_owned(),
-        _ => cut,
-    };
-    format!("{cut}…")
+/// A summary longer than allowed, cut at a word to at most
+/// [`MAX_SUMMARY_CHARS`] with its `…` ([`excerpt`] adds the `…` after the
+/// characters it keeps).
+fn shorten_summary(text: &str) -> String {
+    excerpt(text, MAX_SUMMARY_CHARS - 1)
 }
 
 /// Checks an item and resolves what it names; the errors when it cannot be imported.
@@ -1178,7 +1182,7 @@ async fn prepare(
 
     // A summary longer than allowed is shortened rather than refused.
     if form.summary.chars().count() > MAX_SUMMARY_CHARS {
-        form.summary = shorten(form.summary.trim(), MAX_SUMMARY_CHARS);
+        form.summary = shorten_summary(&form.summary);
         warnings.push(Notice::warning(
             &position,
             field("summary"),
@@ -1367,7 +1371,6 @@ async fn write(shared: &Shared, ready: Ready) -> Finished {
         },
     };
     let org = shared.org.id;
-    let key = item.key.clone();
     let outcome = shared
         .db
         .write(move |tx| {
@@ -1384,11 +1387,6 @@ async fn write(shared: &Shared, ready: Ready) -> Finished {
         .await;
     let outcome = match outcome {
         Ok(outcome) => Ok(outcome),
-        // The same source id twice in flight (PostgreSQL): the other one won.
-        Err(StoreError::Conflict("import")) => match content::find_import(&shared.db, &key).await {
-            Ok(Some(id)) => Ok(ImportOutcome::Existing(id)),
-            _ => Err(vec![Notice::error(&position, Some("id"), "imported twice at once")]),
-        },
         Err(StoreError::Invalid(e)) => {
             Err(vec![Notice::error(&position, Some(&e.field), e.code.as_str().replace('_', " "))])
         }
@@ -1397,12 +1395,13 @@ async fn write(shared: &Shared, ready: Ready) -> Finished {
     Finished { outcome, warnings }
 }
 
-/// Reads, checks and cleans a featured image (EXIF and GPS removed, resized copies made).
+/// Reads, checks and cleans a featured image (EXIF and GPS removed, resized
+/// copies made), refusing one larger than the import's limit.
 async fn load_image(shared: &Shared, path: &Path) -> Result<NewMedia, String> {
-    let limits = jembatan_web::media::UploadLimits::default();
+    let limits = shared.image_limits;
     let size = std::fs::metadata(path).map_err(|e| e.to_string())?.len();
     if size > limits.max_bytes as u64 {
-        return Err(format!("larger than {} MB", limits.max_bytes / (1024 * 1024)));
+        return Err(format!("larger than {}", size_text(limits.max_bytes)));
     }
     let _permit = shared.images.acquire().await.map_err(|e| e.to_string())?;
     let path = path.to_owned();
@@ -1412,71 +1411,21 @@ async fn load_image(shared: &Shared, path: &Path) -> Result<NewMedia, String> {
     })
     .await
     .map_err(|e| e.to_string())??;
-    Ok(NewMedia {
-        mime: processed.mime.to_owned(),
-        width: i64::from(processed.width),
-        height: i64::from(processed.height),
-        bytes: processed.original,
-        variants: processed
-            .variants
-            .into_iter()
-            .map(|v| NewVariant {
-                width: i64::from(v.width),
-                height: i64::from(v.height),
-                mime: v.mime.to_owned(),
-                bytes: v.bytes,
-            })
-            .collect(),
-    })
+    Ok(NewMedia::from(processed))
+}
+
+/// A limit for people: `8 MB`, `64 KB`.
+fn size_text(bytes: usize) -> String {
+    const MIB: usize = 1024 * 1024;
+    if bytes >= MIB && bytes.is_multiple_of(MIB) {
+        format!("{} MB", bytes / MIB)
+    } else {
+        format!("{} KB", bytes.div_ceil(1024))
+    }
 }
 
 // ---------------------------------------------------------------------------
 // HTML from other systems
-
-/// Tags that start an HTML block in Markdown (CommonMark's kind 6) or keep
-/// their content raw (kind 1): a chunk starting with one passes through
-/// Markdown untouched and is then sanitised.
-const BLOCK_TAGS: &[&str] = &[
-    "address",
-    "article",
-    "aside",
-    "blockquote",
-    "caption",
-    "center",
-    "dd",
-    "details",
-    "dialog",
-    "div",
-    "dl",
-    "dt",
-    "figcaption",
-    "figure",
-    "footer",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "header",
-    "hr",
-    "li",
-    "main",
-    "nav",
-    "ol",
-    "p",
-    "pre",
-    "section",
-    "summary",
-    "table",
-    "tbody",
-    "td",
-    "tfoot",
-    "th",
-    "thead",
-    "tr",
-    "ul",
-];
 
 /// WordPress shortcodes whose brackets are dropped (their content stays).
 const SHORTCODES: &[&str] =
@@ -1487,7 +1436,9 @@ fn starts_block(chunk: &str) -> bool {
     let rest = rest.strip_prefix('/').unwrap_or(rest);
     let name: String = rest.chars().take_while(|c| c.is_ascii_alphanumeric()).collect::<String>().to_ascii_lowercase();
     let after = rest[name.len()..].chars().next();
-    BLOCK_TAGS.contains(&name.as_str()) && matches!(after, None | Some(' ' | '>' | '/' | '\n' | '\t'))
+    // A chunk starting with a block tag passes through Markdown untouched
+    // (CommonMark's HTML block) and is then sanitised.
+    markdown::BLOCK_TAGS.contains(&name.as_str()) && matches!(after, None | Some(' ' | '>' | '/' | '\n' | '\t'))
 }
 
 /// Removes `<!-- ... -->` comments (WordPress block markers, `<!--more-->`).
@@ -1596,36 +1547,11 @@ pub fn html_to_body(html: &str) -> (String, usize) {
     (chunks.join("\n\n"), images)
 }
 
-/// The text of an HTML fragment: tags dropped, common entities decoded,
-/// white space collapsed (for titles and excerpts).
+/// The text of an HTML fragment: comments, tags, scripts and styles
+/// dropped ([`markdown::html_text`]), common entities decoded, white space
+/// collapsed (for titles and excerpts).
 pub fn html_to_text(html: &str) -> String {
-    let mut out = String::with_capacity(html.len());
-    let mut tag = String::new();
-    let mut in_tag = false;
-    for c in strip_comments(html).chars() {
-        match c {
-            '<' => {
-                in_tag = true;
-                tag.clear();
-            }
-            '>' if in_tag => {
-                in_tag = false;
-                // Block tags separate words; inline tags (<b>, <a>) do not.
-                let name: String = tag
-                    .trim_start_matches('/')
-                    .chars()
-                    .take_while(char::is_ascii_alphanumeric)
-                    .collect::<String>()
-                    .to_ascii_lowercase();
-                if name == "br" || BLOCK_TAGS.contains(&name.as_str()) {
-                    out.push(' ');
-                }
-            }
-            _ if in_tag => tag.push(c),
-            _ => out.push(c),
-        }
-    }
-    let decoded = decode_entities(&out);
+    let decoded = decode_entities(&markdown::html_text(&strip_comments(html)));
     decoded.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
@@ -1695,6 +1621,7 @@ mod tests {
             topic("pertanian", "Pertanian", "Agriculture"),
         ]);
         assert_eq!(map.map("Kesehatan"), Some("kesehatan"));
+        assert_eq!(map.map("KESEHATÁN"), Some("kesehatan"), "accents folded in either case");
         assert_eq!(map.map("Posyandu"), Some("kesehatan"));
         assert_eq!(map.map("Ekonomi & UMKM"), Some("ekonomi-umkm"));
         assert_eq!(map.map("ekonomi-umkm"), Some("ekonomi-umkm"));
@@ -1727,6 +1654,10 @@ mod tests {
     fn entities_and_tags_leave_titles() {
         assert_eq!(html_to_text("Panen &amp; Pasar &#8211; <b>Desa</b>&nbsp;Maju"), "Panen & Pasar – Desa Maju");
         assert_eq!(html_to_text("<p>Satu <b>dua</b>.</p><p>Tiga</p>"), "Satu dua. Tiga");
+        assert_eq!(
+            html_to_text("Satu<br />dua <!-- x --><script>alert(1)</script><style>b{}</style>tiga"),
+            "Satu dua tiga"
+        );
         assert_eq!(decode_entities("a & b &unknown; &#x41;"), "a & b &unknown; A");
     }
 
@@ -1750,9 +1681,11 @@ mod tests {
 
     #[test]
     fn long_summaries_are_shortened_at_a_word() {
-        let text = "kata ".repeat(200);
-        let short = shorten(text.trim(), 400);
-        assert!(short.chars().count() <= 400 && short.ends_with("kata…"), "{short}");
-        assert_eq!(shorten("pendek", 400), "pendek");
+        let text = "kata ".repeat(MAX_SUMMARY_CHARS);
+        let short = shorten_summary(text.trim());
+        assert!(short.chars().count() <= MAX_SUMMARY_CHARS && short.ends_with("kata…"), "{short}");
+        let unbroken = "k".repeat(MAX_SUMMARY_CHARS + 10);
+        assert_eq!(shorten_summary(&unbroken).chars().count(), MAX_SUMMARY_CHARS, "the … counts");
+        assert_eq!(shorten_summary("pendek"), "pendek");
     }
 }

@@ -13,7 +13,8 @@
 //!   offices), their regions (a KIM's village, its neighbours and
 //!   district; an office's regency, districts and villages), the topics and
 //!   the five types, published over the last two years.
-//! - Fast: many items per write transaction, several transactions in flight.
+//! - Batched: many items per write transaction, a few transactions in
+//!   flight at once ([`BATCHES_IN_FLIGHT`]).
 
 use std::collections::VecDeque;
 use std::io::IsTerminal;
@@ -21,11 +22,12 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use jembatan_domain::content::{ContentForm, ImportKey};
+use jembatan_domain::content::{ContentForm, ImportKey, WIB_OFFSET_SECONDS};
 use jembatan_domain::organisation::{OrgKind, OrgRef};
 use jembatan_domain::{RegionCode, RegionLevel, Timestamp};
 use jembatan_store::content::{self, ImportItem, ImportOutcome};
-use jembatan_store::{Db, accounts, organisations, regions};
+use jembatan_store::organisations::{self, Organisation};
+use jembatan_store::{Db, regions};
 use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -47,8 +49,7 @@ pub async fn run(config: &Config, args: &SeedArgs) -> anyhow::Result<()> {
     }
     let db = startup::open_database(config).await?;
     let outcome = async {
-        if accounts::count_users(&db).await? == 0 {
-            demo::ensure_loaded(&db).await?;
+        if demo::load_if_empty(&db).await? {
             println!("the database was empty: demo data loaded first");
         }
         let publishers = match &args.org {
@@ -78,7 +79,7 @@ pub async fn run(config: &Config, args: &SeedArgs) -> anyhow::Result<()> {
 
 /// Every organisation that publishes content (KIMs, agencies, Diskominfo
 /// offices), by name.
-pub async fn publishers(db: &Db) -> anyhow::Result<Vec<OrgRef>> {
+pub async fn publishers(db: &Db) -> anyhow::Result<Vec<Organisation>> {
     let mut found = Vec::new();
     for province in regions::provinces(db).await? {
         for kind in [OrgKind::Kim, OrgKind::Agency, OrgKind::Diskominfo] {
@@ -89,7 +90,7 @@ pub async fn publishers(db: &Db) -> anyhow::Result<Vec<OrgRef>> {
     if found.is_empty() {
         bail!("no organisation publishes content here; load the demo data (jembatan demo) or pass --org");
     }
-    Ok(found.iter().map(|o| o.org_ref()).collect())
+    Ok(found)
 }
 
 /// A region an item may target, with the name text uses for it.
@@ -131,12 +132,12 @@ fn display_name(row: &regions::RegionRow) -> String {
 
 impl Plan {
     /// Reads the regions each publisher reaches.
-    pub async fn load(db: &Db, orgs: Vec<OrgRef>) -> anyhow::Result<Self> {
+    pub async fn load(db: &Db, orgs: Vec<Organisation>) -> anyhow::Result<Self> {
         let mut publishers = Vec::new();
-        for org in orgs {
-            let profile = organisations::get(db, org.id).await?.context("organisation vanished")?;
+        for organisation in orgs {
+            let org = organisation.org_ref();
             if jembatan_domain::content::Provenance::allowed_for(org.kind).is_empty() {
-                bail!("{} publishes no content", profile.profile.name);
+                bail!("{} publishes no content", organisation.profile.name);
             }
             let own = regions::get(db, &org.region).await?.context("organisation's region")?;
             let mut targets = vec![Target { code: org.region.clone(), name: display_name(&own) }];
@@ -173,7 +174,7 @@ impl Plan {
                     }
                 }
             }
-            publishers.push(Publisher { org, name: profile.profile.name, targets });
+            publishers.push(Publisher { org, name: organisation.profile.name, targets });
         }
         if publishers.is_empty() {
             bail!("no publisher to seed for");
@@ -640,53 +641,6 @@ const THEMES: &[Theme] = &[
     },
 ];
 
-const FIRST_NAMES: &[&str] = &[
-    "Ahmad",
-    "Siti",
-    "Budi",
-    "Sri",
-    "Agus",
-    "Dewi",
-    "Eko",
-    "Wahyuni",
-    "Joko",
-    "Lestari",
-    "Hadi",
-    "Rina",
-    "Imam",
-    "Nur",
-    "Bambang",
-    "Yuliana",
-    "Teguh",
-    "Ani",
-    "Dwi",
-    "Fitri",
-    "Slamet",
-    "Indah",
-    "Rahmat",
-    "Endang",
-    "Supriyadi",
-    "Mulyani",
-];
-const LAST_NAMES: &[&str] = &[
-    "Santoso",
-    "Wulandari",
-    "Prasetyo",
-    "Rahayu",
-    "Hidayat",
-    "Susanti",
-    "Setiawan",
-    "Kurniawan",
-    "Puspitasari",
-    "Hartono",
-    "Maulana",
-    "Anggraini",
-    "Saputra",
-    "Handayani",
-    "Syaifuddin",
-    "Fauzi",
-    "Ningsih",
-];
 const ROLES: &[&str] =
     &["kepala desa", "sekretaris desa", "ketua KIM", "ketua RT", "kepala dusun", "ketua BPD", "warga setempat"];
 const MONTHS: &[&str] = &[
@@ -739,21 +693,12 @@ const SMALL_WORDS: &[&str] =
 pub fn title_case(text: &str) -> String {
     text.split(' ')
         .enumerate()
-        .map(|(i, word)| {
-            if i > 0 && SMALL_WORDS.contains(&word) {
-                word.to_owned()
-            } else {
-                let mut chars = word.chars();
-                match chars.next() {
-                    Some(first) => first.to_uppercase().chain(chars).collect(),
-                    None => String::new(),
-                }
-            }
-        })
+        .map(|(i, word)| if i > 0 && SMALL_WORDS.contains(&word) { word.to_owned() } else { capitalise(word) })
         .collect::<Vec<_>>()
         .join(" ")
 }
 
+/// The text with its first letter upper case.
 fn capitalise(text: &str) -> String {
     let mut chars = text.chars();
     match chars.next() {
@@ -767,7 +712,7 @@ const WEEKDAYS: &[&str] = &["Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu"
 /// A date as Indonesian text says it, in WIB: `Jumat, 19 Desember 2025`.
 pub fn tanggal(t: Timestamp) -> String {
     use chrono::Datelike;
-    let wib = t.to_utc() + chrono::Duration::hours(7);
+    let wib = t.to_utc() + chrono::Duration::seconds(i64::from(WIB_OFFSET_SECONDS));
     format!(
         "{}, {} {} {}",
         WEEKDAYS[wib.weekday().num_days_from_monday() as usize],
@@ -818,7 +763,7 @@ impl Writer<'_> {
     }
 
     fn person(&mut self) -> String {
-        format!("{} {}", self.pick(FIRST_NAMES), self.pick(LAST_NAMES))
+        format!("{} {}", self.pick(demo::FIRST_NAMES), self.pick(demo::LAST_NAMES))
     }
 
     fn number(&mut self, low: u32, high: u32) -> u32 {
@@ -980,7 +925,7 @@ pub fn generate(plan: &Plan, seed: u64, index: u64) -> Generated {
             let gathering = w.pick(GATHERINGS);
             let days = i64::from(w.number(2, 30));
             let hour = i64::from(*[8_u32, 9, 13, 19].choose(w.rng).expect("hours"));
-            let midnight_wib = published_at.millis() - (published_at.millis() + 7 * 3_600_000).rem_euclid(DAY_MILLIS);
+            let midnight_wib = demo::wib_midnight(published_at.millis());
             let starts = Timestamp(midnight_wib + days * DAY_MILLIS + hour * 3_600_000);
             let ends = Timestamp(starts.millis() + i64::from(w.number(2, 5)) * 3_600_000);
             let hall = w.pick(PLACES);
