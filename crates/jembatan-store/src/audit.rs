@@ -17,10 +17,10 @@
 use jembatan_domain::{AuditId, RegionCode, Timestamp, UserId};
 use serde::Serialize;
 
-use crate::db::{Db, Tx};
+use crate::db::{Db, Tx, insert_rows};
 use crate::error::StoreResult;
+use crate::on_pool;
 use crate::organisations::{Args, bind_args, parse_stored, parse_stored_opt};
-use crate::{exec, on_pool};
 
 /// The stable names of audited actions, `noun.verb` in snake_case; stored,
 /// and the keys their descriptions are translated under.
@@ -131,24 +131,36 @@ pub const MAX_PAGE: i64 = 200;
 
 /// Appends an entry within the caller's transaction.
 pub async fn append(tx: &mut Tx<'_>, entry: &AuditEntry) -> StoreResult<AuditId> {
-    let id = AuditId::generate();
-    exec!(
+    let ids = append_many(tx, std::slice::from_ref(entry)).await?;
+    Ok(ids[0])
+}
+
+/// Appends several entries at once (a batch import); ids in their order.
+pub async fn append_many(tx: &mut Tx<'_>, entries: &[AuditEntry]) -> StoreResult<Vec<AuditId>> {
+    let now = Timestamp::now().millis();
+    let rows: Vec<(AuditId, &AuditEntry)> = entries.iter().map(|e| (AuditId::generate(), e)).collect();
+    insert_rows!(
         tx,
-        sqlx::query(
-            "INSERT INTO audit_log (id, at, actor_id, action, target_kind, target_id, scope_region, before_state, \
-             after_state) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        )
-        .bind(id.to_string())
-        .bind(Timestamp::now().millis())
-        .bind(entry.actor.map(|a| a.to_string()))
-        .bind(entry.action)
-        .bind(entry.target_kind)
-        .bind(&entry.target_id)
-        .bind(entry.scope_region.as_str())
-        .bind(entry.before.as_ref().map(|v| v.to_string()))
-        .bind(entry.after.as_ref().map(|v| v.to_string()))
-    )?;
-    Ok(id)
+        "INSERT INTO audit_log (id, at, actor_id, action, target_kind, target_id, scope_region, before_state, \
+         after_state)",
+        9,
+        "",
+        rows,
+        |query, row| {
+            let (id, entry) = row;
+            query
+                .bind(id.to_string())
+                .bind(now)
+                .bind(entry.actor.map(|a| a.to_string()))
+                .bind(entry.action)
+                .bind(entry.target_kind)
+                .bind(entry.target_id.as_str())
+                .bind(entry.scope_region.as_str())
+                .bind(entry.before.as_ref().map(|v| v.to_string()))
+                .bind(entry.after.as_ref().map(|v| v.to_string()))
+        }
+    );
+    Ok(rows.into_iter().map(|(id, _)| id).collect())
 }
 
 const COLUMNS: &str = "id, at, actor_id, action, target_kind, target_id, scope_region, before_state, after_state";

@@ -13,7 +13,7 @@
 use jembatan_domain::Timestamp;
 use serde::{Deserialize, Serialize};
 
-use crate::db::{Db, Tx};
+use crate::db::{Db, Tx, insert_rows};
 use crate::error::StoreResult;
 use crate::{exec, on_pool};
 
@@ -85,14 +85,20 @@ pub const CHANNEL: &str = "jembatan_changes";
 /// PostgreSQL it also notifies [`CHANNEL`] (delivered at commit), so other
 /// processes follow at once instead of at their next poll.
 pub async fn record(tx: &mut Tx<'_>, entity: Entity, entity_id: &str) -> StoreResult<()> {
+    record_many(tx, entity, &[entity_id]).await
+}
+
+/// Records changes of several entities of one kind at once (a batch
+/// import), with one announcement.
+pub async fn record_many(tx: &mut Tx<'_>, entity: Entity, entity_ids: &[&str]) -> StoreResult<()> {
+    if entity_ids.is_empty() {
+        return Ok(());
+    }
     let now = Timestamp::now().millis();
-    exec!(
-        tx,
-        sqlx::query("INSERT INTO changes (entity, entity_id, at) VALUES ($1, $2, $3)")
-            .bind(entity.as_str())
-            .bind(entity_id)
-            .bind(now)
-    )?;
+    insert_rows!(tx, "INSERT INTO changes (entity, entity_id, at)", 3, "", entity_ids, |query, id| query
+        .bind(entity.as_str())
+        .bind(*id)
+        .bind(now));
     if let Tx::Postgres(conn) = tx {
         sqlx::query("SELECT pg_notify($1, '')").bind(CHANNEL).execute(&mut **conn).await?;
     }

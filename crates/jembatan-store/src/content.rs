@@ -26,16 +26,16 @@
 //!   images exist, and the provenance suits the publisher, all checked
 //!   against what is stored, in the transaction.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 use std::str::FromStr;
 
 use futures::Stream;
 use jembatan_domain::authz::ReviewScope;
 use jembatan_domain::content::{
-    Agenda, ContentDraft, ContentId, ContentRef, ContentStatus, ContentType, Image, ImportKey, Language, MediaId,
-    Product, ProductContact, Provenance, Source, WorkflowAction, check_schedule, check_targets, editable, parse_note,
-    slugify, transition,
+    Agenda, ContentDraft, ContentId, ContentRef, ContentStatus, ContentType, Image, ImportKey, Language, Product,
+    ProductContact, Provenance, Source, WorkflowAction, check_schedule, check_targets, editable, parse_note, slugify,
+    transition,
 };
 use jembatan_domain::organisation::{OrgKind, OrgRef};
 use jembatan_domain::{FieldError, OrgId, RegionCode, Timestamp, UserId, ValidationCode, markdown, quality};
@@ -45,7 +45,7 @@ use uuid::Uuid;
 
 use crate::audit::{self, AuditEntry, action};
 use crate::changes::{self, Entity};
-use crate::db::{Db, Tx};
+use crate::db::{Db, Tx, insert_rows};
 use crate::error::{StoreError, StoreResult};
 use crate::jobs::{self, NewJob};
 use crate::organisations::{self, Args, bind_args, parse_stored, parse_stored_opt, stored};
@@ -488,40 +488,56 @@ pub async fn content_ref(db: &Db, id: ContentId) -> StoreResult<ContentRef> {
 /// Checks what a draft names against what is stored, and returns the
 /// provenance the item gets.
 async fn check_refs(tx: &mut Tx<'_>, org: &OrgRef, draft: &ContentDraft) -> StoreResult<Provenance> {
-    let provenance = Provenance::resolve(draft.provenance, org.kind).map_err(StoreError::Invalid)?;
-    check_targets(org, &draft.regions).map_err(StoreError::Invalid)?;
-    if !draft.regions.is_empty() {
+    Ok(check_refs_many(tx, &[(org, draft)]).await?[0])
+}
+
+/// [`check_refs`] for many drafts with one query per referenced table; the
+/// first error found is returned.
+async fn check_refs_many(tx: &mut Tx<'_>, drafts: &[(&OrgRef, &ContentDraft)]) -> StoreResult<Vec<Provenance>> {
+    let invalid = |field, code| StoreError::Invalid(FieldError::new(field, code));
+    let mut provenances = Vec::with_capacity(drafts.len());
+    let (mut regions, mut topic_slugs, mut media_ids) = (BTreeSet::new(), BTreeSet::new(), BTreeSet::new());
+    for (org, draft) in drafts {
+        provenances.push(Provenance::resolve(draft.provenance, org.kind).map_err(StoreError::Invalid)?);
+        check_targets(org, &draft.regions).map_err(StoreError::Invalid)?;
+        if draft.regions.is_empty() {
+            return Err(invalid("regions", ValidationCode::Required));
+        }
+        if draft.topics.is_empty() {
+            return Err(invalid("topics", ValidationCode::Required));
+        }
+        let kind_fields_ok = (draft.kind == ContentType::Agenda) == draft.agenda.is_some()
+            && (draft.kind == ContentType::Produk) == draft.product.is_some();
+        if !kind_fields_ok {
+            return Err(invalid("kind", ValidationCode::InvalidChoice));
+        }
+        regions.extend(draft.regions.iter().map(RegionCode::as_str));
+        topic_slugs.extend(draft.topics.iter().cloned());
+        media_ids.extend(draft.cover.iter().chain(&draft.gallery).map(|image| image.media));
+    }
+    let regions: Vec<&str> = regions.into_iter().collect();
+    for chunk in regions.chunks(crate::db::rows_per_statement(tx.backend(), 1)) {
         let mut args = Args::default();
-        let list = draft.regions.iter().map(|r| args.text(r.as_str())).collect::<Vec<_>>().join(", ");
+        let list = chunk.iter().map(|r| args.text(*r)).collect::<Vec<_>>().join(", ");
         let sql = format!("SELECT COUNT(*) FROM regions WHERE code IN ({list})");
         let found: i64 = on_tx!(tx, conn => bind_args!(sqlx::query_scalar(&sql), args).fetch_one(conn).await)?;
-        if found != draft.regions.len() as i64 {
-            return Err(StoreError::Invalid(FieldError::new("regions", ValidationCode::UnknownRegion)));
+        if found != chunk.len() as i64 {
+            return Err(invalid("regions", ValidationCode::UnknownRegion));
         }
-    } else {
-        return Err(StoreError::Invalid(FieldError::new("regions", ValidationCode::Required)));
     }
-    if draft.topics.is_empty() {
-        return Err(StoreError::Invalid(FieldError::new("topics", ValidationCode::Required)));
+    if !topics::missing_tx(tx, &topic_slugs.into_iter().collect::<Vec<_>>()).await?.is_empty() {
+        return Err(invalid("topics", ValidationCode::InvalidChoice));
     }
-    if !topics::missing_tx(tx, &draft.topics).await?.is_empty() {
-        return Err(StoreError::Invalid(FieldError::new("topics", ValidationCode::InvalidChoice)));
+    let missing = media::missing_tx(tx, &media_ids.into_iter().collect::<Vec<_>>()).await?;
+    for (_, draft) in drafts {
+        if draft.cover.as_ref().is_some_and(|cover| missing.contains(&cover.media)) {
+            return Err(invalid("cover_media", ValidationCode::InvalidChoice));
+        }
+        if draft.gallery.iter().any(|image| missing.contains(&image.media)) {
+            return Err(invalid("gallery", ValidationCode::InvalidChoice));
+        }
     }
-    if let Some(cover) = &draft.cover
-        && !media::missing_tx(tx, &[cover.media]).await?.is_empty()
-    {
-        return Err(StoreError::Invalid(FieldError::new("cover_media", ValidationCode::InvalidChoice)));
-    }
-    let gallery: Vec<MediaId> = draft.gallery.iter().map(|g| g.media).collect();
-    if !media::missing_tx(tx, &gallery).await?.is_empty() {
-        return Err(StoreError::Invalid(FieldError::new("gallery", ValidationCode::InvalidChoice)));
-    }
-    let kind_fields_ok = (draft.kind == ContentType::Agenda) == draft.agenda.is_some()
-        && (draft.kind == ContentType::Produk) == draft.product.is_some();
-    if !kind_fields_ok {
-        return Err(StoreError::Invalid(FieldError::new("kind", ValidationCode::InvalidChoice)));
-    }
-    Ok(provenance)
+    Ok(provenances)
 }
 
 /// The publisher as stored; an unknown organisation is `Invalid` on `org`.
@@ -536,45 +552,56 @@ async fn write_lists(tx: &mut Tx<'_>, id: &str, draft: &ContentDraft) -> StoreRe
     for table in ["content_regions", "content_reach", "content_topics", "content_gallery"] {
         exec!(tx, sqlx::query(&format!("DELETE FROM {table} WHERE content_id = $1")).bind(id))?;
     }
-    for region in &draft.regions {
-        exec!(
-            tx,
-            sqlx::query("INSERT INTO content_regions (content_id, region_code) VALUES ($1, $2)")
-                .bind(id)
-                .bind(region.as_str())
-        )?;
-    }
-    for (region, target) in reach(&draft.regions) {
-        exec!(
-            tx,
-            sqlx::query("INSERT INTO content_reach (content_id, region_code, target_code) VALUES ($1, $2, $3)")
-                .bind(id)
-                .bind(region.as_str())
-                .bind(target.as_str())
-        )?;
-    }
-    for (position, topic) in draft.topics.iter().enumerate() {
-        exec!(
-            tx,
-            sqlx::query("INSERT INTO content_topics (content_id, topic, position) VALUES ($1, $2, $3)")
-                .bind(id)
-                .bind(topic)
-                .bind(position as i64)
-        )?;
-    }
-    for (position, image) in draft.gallery.iter().enumerate() {
-        exec!(
-            tx,
-            sqlx::query(
-                "INSERT INTO content_gallery (content_id, media_id, caption, position) VALUES ($1, $2, $3, $4)"
-            )
-            .bind(id)
-            .bind(image.media.to_string())
-            .bind(image.caption.as_deref())
-            .bind(position as i64)
-        )?;
-    }
+    insert_lists(tx, &[(id, draft, None)]).await?;
     sync_listing(tx, id).await
+}
+
+/// Writes the regions, reach, topics and gallery of new items, each
+/// `(id, draft, listed_at)`, with a few multi-row statements per table.
+async fn insert_lists(tx: &mut Tx<'_>, items: &[(&str, &ContentDraft, Option<i64>)]) -> StoreResult<()> {
+    let mut regions = Vec::new();
+    let mut reached = Vec::new();
+    let mut topics = Vec::new();
+    let mut gallery = Vec::new();
+    for &(id, draft, listed_at) in items {
+        regions.extend(draft.regions.iter().map(|region| (id, region.as_str(), listed_at)));
+        reached.extend(reach(&draft.regions).into_iter().map(|(region, target)| (id, region, target, listed_at)));
+        topics.extend(draft.topics.iter().enumerate().map(|(position, topic)| (id, topic, position as i64, listed_at)));
+        gallery.extend(draft.gallery.iter().enumerate().map(|(position, image)| (id, image, position as i64)));
+    }
+    insert_rows!(
+        tx,
+        "INSERT INTO content_regions (content_id, region_code, listed_at)",
+        3,
+        "",
+        regions,
+        |query, row| query.bind(row.0).bind(row.1).bind(row.2)
+    );
+    insert_rows!(
+        tx,
+        "INSERT INTO content_reach (content_id, region_code, target_code, listed_at)",
+        4,
+        "",
+        reached,
+        |query, row| query.bind(row.0).bind(row.1.as_str()).bind(row.2.as_str()).bind(row.3)
+    );
+    insert_rows!(
+        tx,
+        "INSERT INTO content_topics (content_id, topic, position, listed_at)",
+        4,
+        "",
+        topics,
+        |query, row| query.bind(row.0).bind(row.1.as_str()).bind(row.2).bind(row.3)
+    );
+    insert_rows!(
+        tx,
+        "INSERT INTO content_gallery (content_id, media_id, caption, position)",
+        4,
+        "",
+        gallery,
+        |query, row| query.bind(row.0).bind(row.1.media.to_string()).bind(row.1.caption.as_deref()).bind(row.2)
+    );
+    Ok(())
 }
 
 /// Every region the targets reach (each target and the regions above it),
@@ -611,20 +638,33 @@ async fn write_revision(
     draft: &ContentDraft,
     editor: Option<UserId>,
 ) -> StoreResult<()> {
-    exec!(
+    insert_revisions(tx, &[(id, version, draft, editor)]).await
+}
+
+/// Writes revisions, each `(id, version, draft, editor)`.
+async fn insert_revisions(
+    tx: &mut Tx<'_>,
+    revisions: &[(&str, i64, &ContentDraft, Option<UserId>)],
+) -> StoreResult<()> {
+    let now = Timestamp::now().millis();
+    insert_rows!(
         tx,
-        sqlx::query(
-            "INSERT INTO content_revisions (content_id, version, title, summary, body, editor_id, at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(id)
-        .bind(version)
-        .bind(&draft.title)
-        .bind(draft.summary.as_deref())
-        .bind(&draft.body)
-        .bind(editor.map(|u| u.to_string()))
-        .bind(Timestamp::now().millis())
-    )?;
+        "INSERT INTO content_revisions (content_id, version, title, summary, body, editor_id, at)",
+        7,
+        "",
+        revisions,
+        |query, row| {
+            let (id, version, draft, editor) = row;
+            query
+                .bind(*id)
+                .bind(*version)
+                .bind(draft.title.as_str())
+                .bind(draft.summary.as_deref())
+                .bind(draft.body.as_str())
+                .bind(editor.map(|u| u.to_string()))
+                .bind(now)
+        }
+    );
     Ok(())
 }
 
@@ -759,59 +799,119 @@ const DRAFT_COLUMNS: &[&str] = &[
     "quality_score",
 ];
 
-/// Inserts a new item and its first revision; returns its id, or `None`
-/// when an item with the same import key is already stored (also one
-/// another transaction committed meanwhile: the insert waits for it and
-/// does nothing, so parallel imports of one source id never fail).
-async fn insert(
-    tx: &mut Tx<'_>,
-    org: &OrgRef,
+/// An item about to be inserted by [`insert_many`].
+#[derive(Clone, Copy)]
+struct NewItem<'a> {
+    id: ContentId,
+    org: &'a OrgRef,
     author: Option<UserId>,
-    draft: &ContentDraft,
+    draft: &'a ContentDraft,
+    /// Published at this time, or a draft when `None`.
     published_at: Option<Timestamp>,
-    import: Option<&ImportKey>,
-) -> StoreResult<Option<ContentId>> {
-    let provenance = check_refs(tx, org, draft).await?;
-    let id = ContentId::generate();
-    let key = id.to_string();
-    let now = Timestamp::now().millis();
-    let values = DraftValues::of(draft, provenance);
-    let n = DRAFT_COLUMNS.len();
-    let placeholders = (1..=n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ");
-    let sql = format!(
-        "INSERT INTO content ({}, id, status, org_id, author_id, published_at, import_source, import_id, created_at, \
-         updated_at, version) VALUES ({placeholders}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, 1) \
-         ON CONFLICT (import_source, import_id) DO NOTHING",
-        DRAFT_COLUMNS.join(", "),
-        n + 1,
-        n + 2,
-        n + 3,
-        n + 4,
-        n + 5,
-        n + 6,
-        n + 7,
-        n + 8,
-        n + 8,
-    );
-    let status = if published_at.is_some() { ContentStatus::Published } else { ContentStatus::Draft };
-    let inserted = exec!(
-        tx,
-        bind_draft!(sqlx::query(&sql), values)
-            .bind(&key)
-            .bind(status.as_str())
-            .bind(org.id.to_string())
-            .bind(author.map(|a| a.to_string()))
-            .bind(published_at.map(Timestamp::millis))
-            .bind(import.map(|i| i.source.as_str()))
-            .bind(import.map(|i| i.id.as_str()))
-            .bind(now)
-    )?;
-    if inserted == 0 {
-        return Ok(None);
+    import: Option<&'a ImportKey>,
+}
+
+impl NewItem<'_> {
+    fn status(&self) -> ContentStatus {
+        if self.published_at.is_some() { ContentStatus::Published } else { ContentStatus::Draft }
     }
-    write_lists(tx, &key, draft).await?;
-    write_revision(tx, &key, 1, draft, author).await?;
-    Ok(Some(id))
+
+    /// What the audit log keeps of the item as inserted: [`audit_view`]
+    /// without reading it back.
+    fn audit_view(&self, provenance: Provenance, quality_score: i64) -> serde_json::Value {
+        let mut regions: Vec<&str> = self.draft.regions.iter().map(RegionCode::as_str).collect();
+        regions.sort_unstable();
+        json!({
+            "kind": self.draft.kind.as_str(),
+            "status": self.status().as_str(),
+            "version": 1,
+            "org": self.org.id,
+            "provenance": provenance.as_str(),
+            "regions": regions,
+            "topics": self.draft.topics,
+            "publish_at": None::<Timestamp>,
+            "quality_score": quality_score,
+        })
+    }
+}
+
+/// Columns of `content` a new item fills besides [`DRAFT_COLUMNS`].
+const NEW_ITEM_COLUMNS: &[&str] = &[
+    "id",
+    "status",
+    "org_id",
+    "author_id",
+    "published_at",
+    "import_source",
+    "import_id",
+    "created_at",
+    "updated_at",
+    "version",
+];
+
+/// Inserts new items with their first revisions and lists, a few
+/// statements for all of them. Returns the audit view of each item
+/// inserted (by id); an item whose import key is already stored (also by
+/// a transaction committed meanwhile: the insert waits for it) is skipped,
+/// so parallel imports of one source id never fail.
+async fn insert_many(tx: &mut Tx<'_>, items: &[NewItem<'_>]) -> StoreResult<HashMap<ContentId, serde_json::Value>> {
+    if items.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let refs: Vec<(&OrgRef, &ContentDraft)> = items.iter().map(|item| (item.org, item.draft)).collect();
+    let provenances = check_refs_many(tx, &refs).await?;
+    let rows: Vec<(&NewItem, DraftValues)> = items
+        .iter()
+        .zip(&provenances)
+        .map(|(item, &provenance)| (item, DraftValues::of(item.draft, provenance)))
+        .collect();
+    let now = Timestamp::now().millis();
+    let columns = DRAFT_COLUMNS.len() + NEW_ITEM_COLUMNS.len();
+    let head = format!("INSERT INTO content ({}, {})", DRAFT_COLUMNS.join(", "), NEW_ITEM_COLUMNS.join(", "));
+    let mut inserted = Vec::with_capacity(items.len());
+    for chunk in rows.chunks(crate::db::rows_per_statement(tx.backend(), columns)) {
+        let sql = format!(
+            "{head} VALUES {} ON CONFLICT (import_source, import_id) DO NOTHING RETURNING id",
+            crate::db::value_tuples(chunk.len(), columns)
+        );
+        let ids: Vec<String> = on_tx!(tx, conn => {
+            let mut query = sqlx::query_scalar(&sql);
+            for (item, values) in chunk {
+                query = bind_draft!(query, values)
+                    .bind(item.id.to_string())
+                    .bind(item.status().as_str())
+                    .bind(item.org.id.to_string())
+                    .bind(item.author.map(|a| a.to_string()))
+                    .bind(item.published_at.map(Timestamp::millis))
+                    .bind(item.import.map(|i| i.source.as_str()))
+                    .bind(item.import.map(|i| i.id.as_str()))
+                    .bind(now)
+                    .bind(now)
+                    .bind(1_i64);
+            }
+            query.fetch_all(conn).await
+        })?;
+        inserted.extend(ids);
+    }
+    let inserted: BTreeSet<String> = inserted.into_iter().collect();
+    let written: Vec<(&NewItem, &DraftValues, String, Provenance)> = rows
+        .iter()
+        .zip(&provenances)
+        .map(|((item, values), &provenance)| (*item, values, item.id.to_string(), provenance))
+        .filter(|(_, _, id, _)| inserted.contains(id))
+        .collect();
+    let lists: Vec<(&str, &ContentDraft, Option<i64>)> = written
+        .iter()
+        .map(|(item, _, id, _)| (id.as_str(), item.draft, item.published_at.map(Timestamp::millis)))
+        .collect();
+    insert_lists(tx, &lists).await?;
+    let revisions: Vec<(&str, i64, &ContentDraft, Option<UserId>)> =
+        written.iter().map(|(item, _, id, _)| (id.as_str(), 1, item.draft, item.author)).collect();
+    insert_revisions(tx, &revisions).await?;
+    Ok(written
+        .iter()
+        .map(|(item, values, _, provenance)| (item.id, item.audit_view(*provenance, values.quality_score)))
+        .collect())
 }
 
 /// Creates a draft of `org` written by `author` (the web layer has checked
@@ -820,7 +920,11 @@ async fn insert(
 /// publisher's reach, or the provenance does not suit the publisher.
 pub async fn create(tx: &mut Tx<'_>, org: OrgId, author: Option<UserId>, draft: &ContentDraft) -> StoreResult<Content> {
     let org = publisher(tx, org).await?;
-    let id = insert(tx, &org, author, draft, None, None).await?.ok_or(StoreError::Conflict("content"))?;
+    let id = ContentId::generate();
+    let item = NewItem { id, org: &org, author, draft, published_at: None, import: None };
+    if insert_many(tx, &[item]).await?.is_empty() {
+        return Err(StoreError::Conflict("content"));
+    }
     let content = get_tx(tx, id).await?.ok_or(StoreError::NotFound)?;
     audit::append(tx, &entry(author, action::CONTENT_CREATE, &content, None, Some(audit_view(&content)))).await?;
     changes::record(tx, Entity::Content, &id.to_string()).await?;
@@ -878,20 +982,103 @@ pub async fn import(
     author: Option<UserId>,
     item: &ImportItem,
 ) -> StoreResult<ImportOutcome> {
-    if let Some(id) = import_id_tx(tx, &item.key).await? {
-        return Ok(ImportOutcome::Existing(id));
+    Ok(import_many(tx, author, &[(org, item)]).await?[0])
+}
+
+/// Imports many items, each for its organisation, with a few statements
+/// for all of them (how `seed` writes a million items); outcomes in their
+/// order. One invalid new item fails them all: a caller that wants
+/// per-item errors imports one at a time with [`import`].
+pub async fn import_many(
+    tx: &mut Tx<'_>,
+    author: Option<UserId>,
+    items: &[(OrgId, &ImportItem)],
+) -> StoreResult<Vec<ImportOutcome>> {
+    let stored = imported_ids(tx, items.iter().map(|(_, item)| &item.key)).await?;
+    let mut publishers: HashMap<OrgId, OrgRef> = HashMap::new();
+    for (org, item) in items {
+        if !stored.contains_key(&item.key) && !publishers.contains_key(org) {
+            publishers.insert(*org, publisher(tx, *org).await?);
+        }
     }
-    let org = publisher(tx, org).await?;
-    let Some(id) = insert(tx, &org, author, &item.draft, item.published_at, Some(&item.key)).await? else {
-        let id = import_id_tx(tx, &item.key).await?.ok_or(StoreError::NotFound)?;
-        return Ok(ImportOutcome::Existing(id));
-    };
-    let content = get_tx(tx, id).await?.ok_or(StoreError::NotFound)?;
-    let mut after = audit_view(&content);
-    after["import_source"] = json!(item.key.source);
-    audit::append(tx, &entry(author, action::CONTENT_IMPORT, &content, None, Some(after))).await?;
-    changes::record(tx, Entity::Content, &id.to_string()).await?;
-    Ok(ImportOutcome::Created(id))
+    let new: Vec<(usize, NewItem)> = items
+        .iter()
+        .enumerate()
+        .filter(|(_, (_, item))| !stored.contains_key(&item.key))
+        .map(|(position, (org, item))| {
+            let new = NewItem {
+                id: ContentId::generate(),
+                org: &publishers[org],
+                author,
+                draft: &item.draft,
+                published_at: item.published_at,
+                import: Some(&item.key),
+            };
+            (position, new)
+        })
+        .collect();
+    let mut created = insert_many(tx, &new.iter().map(|(_, item)| *item).collect::<Vec<_>>()).await?;
+    let mut entries = Vec::with_capacity(created.len());
+    let mut outcomes: Vec<Option<ImportOutcome>> = vec![None; items.len()];
+    for (position, item) in &new {
+        let (Some(mut after), Some(key)) = (created.remove(&item.id), item.import) else { continue };
+        after["import_source"] = json!(key.source);
+        entries.push(AuditEntry {
+            actor: author,
+            action: action::CONTENT_IMPORT,
+            target_kind: "content",
+            target_id: item.id.to_string(),
+            scope_region: item.org.region.clone(),
+            before: None,
+            after: Some(after),
+        });
+        outcomes[*position] = Some(ImportOutcome::Created(item.id));
+    }
+    audit::append_many(tx, &entries).await?;
+    let changed: Vec<&str> = entries.iter().map(|entry| entry.target_id.as_str()).collect();
+    changes::record_many(tx, Entity::Content, &changed).await?;
+    let mut finished = Vec::with_capacity(items.len());
+    for (outcome, (_, item)) in outcomes.into_iter().zip(items) {
+        let outcome = match (outcome, stored.get(&item.key)) {
+            (Some(outcome), _) => outcome,
+            (None, Some(id)) => ImportOutcome::Existing(*id),
+            // Stored meanwhile by another transaction, or by an earlier
+            // item of this batch with the same key.
+            (None, None) => ImportOutcome::Existing(import_id_tx(tx, &item.key).await?.ok_or(StoreError::NotFound)?),
+        };
+        finished.push(outcome);
+    }
+    Ok(finished)
+}
+
+/// The items already imported with any of `keys`.
+async fn imported_ids<'k>(
+    tx: &mut Tx<'_>,
+    keys: impl Iterator<Item = &'k ImportKey>,
+) -> StoreResult<HashMap<ImportKey, ContentId>> {
+    let mut by_source: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for key in keys {
+        by_source.entry(key.source.as_str()).or_default().push(key.id.as_str());
+    }
+    let mut found = HashMap::new();
+    let per_statement = crate::db::rows_per_statement(tx.backend(), 1);
+    for (source, ids) in by_source {
+        for chunk in ids.chunks(per_statement) {
+            let mut args = Args::default();
+            let source_arg = args.text(source);
+            let list = chunk.iter().map(|id| args.text(*id)).collect::<Vec<_>>().join(", ");
+            let sql = format!(
+                "SELECT import_id, id FROM content WHERE import_source = {source_arg} AND import_id IN ({list})"
+            );
+            let rows: Vec<(String, String)> =
+                on_tx!(tx, conn => bind_args!(sqlx::query_as(&sql), args).fetch_all(conn).await)?;
+            for (import_id, id) in rows {
+                let key = ImportKey { source: source.to_owned(), id: import_id };
+                found.insert(key, parse_stored(&id, "content id")?);
+            }
+        }
+    }
+    Ok(found)
 }
 
 /// The names of the fields that differ between two drafts, for the audit log.

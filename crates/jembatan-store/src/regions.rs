@@ -12,9 +12,9 @@ use jembatan_domain::{FieldError, RegionCode, RegionLevel, Timestamp};
 use serde::Serialize;
 
 use crate::changes::{self, Entity};
-use crate::db::{Db, Tx};
+use crate::db::{Db, Tx, insert_rows};
 use crate::error::{StoreError, StoreResult};
-use crate::{exec, on_pool, on_tx};
+use crate::{exec, on_pool};
 
 /// Where the embedded data comes from; recorded when it is imported.
 pub const DATA_SOURCE: &str = "idn-area-data";
@@ -174,17 +174,8 @@ pub async fn import(db: &Db, source: RegionSource<'_>, version: &str) -> Result<
         Box::pin(async move {
             // Parents come before children in `pending` (files are read top-down),
             // and each chunk holds one level, so foreign keys hold per statement.
-            // Rows per INSERT: sqlx looks each SQLite parameter up by name,
-            // which costs time growing with the statement's parameter count,
-            // so SQLite gets small statements; PostgreSQL takes big ones.
-            let rows_per_statement = match tx.backend() {
-                crate::Backend::Sqlite => 40,
-                crate::Backend::Postgres => 1000,
-            };
-            for chunk in pending.chunk_by(|a, b| a.code.level() == b.code.level()) {
-                for rows in chunk.chunks(rows_per_statement) {
-                    upsert_chunk(tx, rows).await?;
-                }
+            for level in pending.chunk_by(|a, b| a.code.level() == b.code.level()) {
+                upsert(tx, level).await?;
             }
             let now = Timestamp::now().millis();
             exec!(tx, sqlx::query(
@@ -206,31 +197,21 @@ pub async fn import(db: &Db, source: RegionSource<'_>, version: &str) -> Result<
     Ok(report)
 }
 
-async fn upsert_chunk(tx: &mut Tx<'_>, rows: &[RegionRecord]) -> StoreResult<()> {
-    let mut sql = String::from("INSERT INTO regions (code, parent_code, level, name, search_name) VALUES ");
-    for i in 0..rows.len() {
-        let b = i * 5;
-        if i > 0 {
-            sql.push(',');
-        }
-        sql.push_str(&format!("(${}, ${}, ${}, ${}, ${})", b + 1, b + 2, b + 3, b + 4, b + 5));
-    }
-    sql.push_str(
-        " ON CONFLICT (code) DO UPDATE SET parent_code = excluded.parent_code, level = excluded.level, \
+async fn upsert(tx: &mut Tx<'_>, rows: &[RegionRecord]) -> StoreResult<()> {
+    insert_rows!(
+        tx,
+        "INSERT INTO regions (code, parent_code, level, name, search_name)",
+        5,
+        "ON CONFLICT (code) DO UPDATE SET parent_code = excluded.parent_code, level = excluded.level, \
          name = excluded.name, search_name = excluded.search_name",
+        rows,
+        |query, r| query
+            .bind(r.code.as_str())
+            .bind(r.parent.as_ref().map(RegionCode::as_str))
+            .bind(r.code.level().as_str())
+            .bind(&r.name)
+            .bind(r.name.to_lowercase())
     );
-    on_tx!(tx, conn => {
-        let mut query = sqlx::query(&sql);
-        for r in rows {
-            query = query
-                .bind(r.code.as_str())
-                .bind(r.parent.as_ref().map(RegionCode::as_str))
-                .bind(r.code.level().as_str())
-                .bind(&r.name)
-                .bind(r.name.to_lowercase());
-        }
-        query.execute(conn).await.map(|done| done.rows_affected())
-    })?;
     Ok(())
 }
 

@@ -568,6 +568,80 @@ contract_tests! {
         assert_eq!(count(&db, "SELECT COUNT(*) FROM content WHERE import_id = 'sama'").await, 1);
     }
 
+    async fn a_batch_import_stores_what_one_by_one_imports_store(db) {
+        let w = world(&db).await;
+        let t = 1_700_000_000_000_i64;
+        let item = |key: &str, title: &str, regions: &[&str], topics: &[&str], at: Option<i64>| ImportItem {
+            key: ImportKey::new("test", key).unwrap(),
+            draft: form(title, regions, topics).validate().unwrap(),
+            published_at: at.map(Timestamp),
+        };
+        let before = import_at(&db, w.kim, "stored", form("Kabar Lama Desa Jlodro Kenduruan", &["35.23.01.2001"], &["sosial"]), t).await;
+        let batch = [
+            (w.kim, item("stored", "Kabar Lama Desa Jlodro Kenduruan", &["35.23.01.2001"], &["sosial"], Some(t))),
+            (w.kim, item("a", "Panen Raya Jagung di Desa Jlodro", &["35.23.01", "35.23.01.2001"], &["pertanian", "ekonomi-umkm"], Some(t + 1))),
+            (w.agency, item("b", "Jadwal Imunisasi Balita Kabupaten Tuban", &["35.23"], &["kesehatan"], None)),
+            (w.kim, item("a", "Panen Raya Jagung di Desa Jlodro", &["35.23.01.2001"], &["pertanian"], Some(t + 1))),
+        ];
+        let outcomes = db
+            .write(move |tx| {
+                Box::pin(async move {
+                    let refs: Vec<_> = batch.iter().map(|(org, item)| (*org, item)).collect();
+                    content::import_many(tx, None, &refs).await
+                })
+            })
+            .await
+            .unwrap();
+        assert_eq!(outcomes[0], ImportOutcome::Existing(before));
+        let ImportOutcome::Created(a) = outcomes[1] else { panic!("{outcomes:?}") };
+        let ImportOutcome::Created(b) = outcomes[2] else { panic!("{outcomes:?}") };
+        assert_eq!(outcomes[3], ImportOutcome::Existing(a), "a twin later in the batch finds the first");
+        assert_eq!(count(&db, "SELECT COUNT(*) FROM content").await, 3);
+
+        let a = content::get(&db, a).await.unwrap().unwrap();
+        assert_eq!((a.status, a.published_at, a.version), (ContentStatus::Published, Some(Timestamp(t + 1)), 1));
+        assert_eq!(a.regions, [code("35.23.01"), code("35.23.01.2001")]);
+        assert_eq!(a.topics, ["pertanian", "ekonomi-umkm"]);
+        let b = content::get(&db, b).await.unwrap().unwrap();
+        assert_eq!((b.status, b.published_at), (ContentStatus::Draft, None));
+        // Listed where a one-by-one import is listed: the village page lists
+        // the published item (and the older one), not the draft.
+        let village = ContentFilter { region: Some(RegionFilter::Around(code("35.23.01.2001"))), ..ContentFilter::default() };
+        let listed = all_pages(&db, &village, 10).await;
+        assert_eq!(titles(&listed), ["Panen Raya Jagung di Desa Jlodro", "Kabar Lama Desa Jlodro Kenduruan"]);
+        let reach = format!("SELECT COUNT(*) FROM content_reach WHERE content_id = '{}' AND listed_at = {}", a.id, t + 1);
+        assert_eq!(count(&db, &reach).await, 4, "district, village, regency and province reached");
+        assert_eq!(count(&db, &format!("SELECT COUNT(*) FROM content_revisions WHERE content_id = '{}'", a.id)).await, 1);
+        let audit = audit::for_target(&db, "content", &a.id.to_string()).await.unwrap();
+        assert_eq!(audit.len(), 1);
+        assert_eq!(audit[0].action, "content.import");
+        assert_eq!(audit[0].after.as_ref().unwrap()["import_source"], "test");
+        assert_eq!(audit[0].after.as_ref().unwrap()["regions"], serde_json::json!(["35.23.01", "35.23.01.2001"]));
+        let changed = format!("SELECT COUNT(*) FROM changes WHERE entity = 'content' AND entity_id IN ('{}', '{}')", a.id, b.id);
+        assert_eq!(count(&db, &changed).await, 2);
+    }
+
+    async fn one_invalid_item_fails_its_whole_batch(db) {
+        let w = world(&db).await;
+        let good = ImportItem {
+            key: ImportKey::new("batch", "good").unwrap(),
+            draft: form("Kerja Bakti Desa Jlodro Minggu Pagi", &["35.23.01.2001"], &["lingkungan"]).validate().unwrap(),
+            published_at: None,
+        };
+        let bad = ImportItem {
+            key: ImportKey::new("batch", "bad").unwrap(),
+            draft: form("Topik Ini Tidak Ada di Daftar", &["35.23.01.2001"], &["tidak-ada"]).validate().unwrap(),
+            published_at: None,
+        };
+        let org = w.kim;
+        let outcome = db
+            .write(move |tx| Box::pin(async move { content::import_many(tx, None, &[(org, &good), (org, &bad)]).await }))
+            .await;
+        assert_eq!(invalid(outcome).field, "topics");
+        assert_eq!(count(&db, "SELECT COUNT(*) FROM content").await, 0, "nothing of the batch is stored");
+        assert_eq!(count(&db, "SELECT COUNT(*) FROM content_regions").await, 0);
+    }
+
     async fn related_items_share_topics_first_then_regions(db) {
         let w = world(&db).await;
         let t = 1_700_000_000_000_i64;

@@ -71,7 +71,7 @@ pub struct SeedArgs {
     /// and Diskominfo offices. The demo data is loaded first into an empty database.
     #[arg(long)]
     pub org: Option<String>,
-    /// Items written per transaction.
-    #[arg(long, default_value_t = 500)]
+    /// Items written per transaction (with a few multi-row statements per table).
+    #[arg(long, default_value_t = 2000)]
     pub batch: usize,
 }

@@ -13,8 +13,9 @@
 //!   offices), their regions (a KIM's village, its neighbours and
 //!   district; an office's regency, districts and villages), the topics and
 //!   the five types, published over the last two years.
-//! - Batched: many items per write transaction, a few transactions in
-//!   flight at once ([`BATCHES_IN_FLIGHT`]).
+//! - Batched: many items per write transaction, written by
+//!   [`content::import_many`] with a few multi-row statements per table, a
+//!   few transactions in flight at once ([`BATCHES_IN_FLIGHT`]).
 
 use std::collections::VecDeque;
 use std::io::IsTerminal;
@@ -241,14 +242,10 @@ pub async fn seed(
             let counts = db
                 .write(move |tx| {
                     Box::pin(async move {
-                        let (mut created, mut existing) = (0, 0);
-                        for (org, item) in &chunk {
-                            match content::import(tx, *org, None, item).await? {
-                                ImportOutcome::Created(_) => created += 1,
-                                ImportOutcome::Existing(_) => existing += 1,
-                            }
-                        }
-                        Ok((created, existing))
+                        let items: Vec<_> = chunk.iter().map(|(org, item)| (*org, item)).collect();
+                        let outcomes = content::import_many(tx, None, &items).await?;
+                        let created = outcomes.iter().filter(|o| matches!(o, ImportOutcome::Created(_))).count() as u64;
+                        Ok((created, outcomes.len() as u64 - created))
                     })
                 })
                 .await?;
