@@ -178,10 +178,16 @@ impl SearchIndex {
         Self::start(Index::create_in_ram(schema()), None)
     }
 
-    fn start(index: Index, dir: Option<&Path>) -> Result<SearchIndex, SearchError> {
+    fn start(mut index: Index, dir: Option<&Path>) -> Result<SearchIndex, SearchError> {
         index.tokenizers().register(ANALYZER, analyzer::indonesian());
         let fields = Fields::of(&index.schema());
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4);
+        // A query reads the index's segments in parallel: a query matching
+        // much of a large index (a phrase of two common words) answers in
+        // a fraction of the time on an otherwise idle machine.
+        if threads > 1 {
+            index.set_multithread_executor(threads)?;
+        }
         let writer: IndexWriter = match index.writer_with_num_threads(threads, threads * WRITER_BUDGET_PER_THREAD) {
             Ok(writer) => writer,
             Err(TantivyError::LockFailure(LockError::LockBusy, _)) => {
