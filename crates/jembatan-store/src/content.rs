@@ -950,11 +950,12 @@ pub enum ImportOutcome {
     Existing(ContentId),
 }
 
+/// The id of the item imported with a source ($1) and id ($2).
+const IMPORTED_ID: &str = "SELECT id FROM content WHERE import_source = $1 AND import_id = $2";
+
 /// The item imported with `key`, if any, as the transaction sees it.
 async fn import_id_tx(tx: &mut Tx<'_>, key: &ImportKey) -> StoreResult<Option<ContentId>> {
-    let id: Option<String> = on_tx!(tx, conn => sqlx::query_scalar(
-        "SELECT id FROM content WHERE import_source = $1 AND import_id = $2",
-    )
+    let id: Option<String> = on_tx!(tx, conn => sqlx::query_scalar(IMPORTED_ID)
     .bind(&key.source)
     .bind(&key.id)
     .fetch_optional(conn)
@@ -964,9 +965,7 @@ async fn import_id_tx(tx: &mut Tx<'_>, key: &ImportKey) -> StoreResult<Option<Co
 
 /// The item imported with `key`, if any.
 pub async fn find_import(db: &Db, key: &ImportKey) -> StoreResult<Option<ContentId>> {
-    let id: Option<String> = crate::on_pool!(db, pool => sqlx::query_scalar(
-        "SELECT id FROM content WHERE import_source = $1 AND import_id = $2",
-    )
+    let id: Option<String> = crate::on_pool!(db, pool => sqlx::query_scalar(IMPORTED_ID)
     .bind(&key.source)
     .bind(&key.id)
     .fetch_optional(pool)
