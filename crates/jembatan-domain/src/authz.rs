@@ -4,6 +4,7 @@
 //! never look at roles themselves. Rules are written per action so a reader
 //! can check one action's policy in one place.
 
+use crate::aspiration::{ReportRef, ReporterMode};
 use crate::content::{ContentRef, ContentStatus, check_targets};
 use crate::ids::{OrgId, UserId};
 use crate::organisation::{OrgKind, OrgRef};
@@ -69,6 +70,20 @@ impl Actor {
     /// The actor wrote this item.
     fn wrote(&self, content: &ContentRef) -> bool {
         self.user.is_some() && content.author == self.user
+    }
+
+    /// Verifies reports filed in `region`: a regency officer whose regency
+    /// covers it, a province admin.
+    fn verifies_reports_in(&self, region: &RegionCode) -> bool {
+        self.administers(region)
+    }
+
+    /// Serves the agency a report was dispatched to.
+    fn serves_assigned_agency(&self, report: &ReportRef) -> bool {
+        report
+            .assigned
+            .as_ref()
+            .is_some_and(|org| org.kind == OrgKind::Agency && self.holds_for_org(Role::AgencyOfficer, org.id))
     }
 
     /// Whether the actor has any role beyond citizen.
@@ -144,6 +159,30 @@ pub enum Action {
     ReviewContent,
     /// Create and edit the managed list of topics.
     ManageTopics,
+    /// File an aspiration, complaint or information request (anyone, with
+    /// or without an account).
+    FileReport,
+    /// File a report on a neighbour's behalf as a KIM (the resource): its
+    /// managers and contributors.
+    FileReportForKim,
+    /// Read a report's public tracking page: whoever holds its tracking number.
+    TrackReport,
+    /// Open the aspirations queue; what it lists is [`report_queue_scope`].
+    ReviewReports,
+    /// See a report in full as an officer: its text, attachments, private
+    /// notes (the regency's verifiers, the agency it was dispatched to).
+    ViewReportCase,
+    /// See who filed a report. An anonymous reporter is visible only to the
+    /// regency's verifiers (each view audited); otherwise also to the
+    /// agency the case was dispatched to.
+    ViewReporterIdentity,
+    /// Verify, dispatch, put on hold, resume, declare not our authority,
+    /// archive, set the region: the regency's Diskominfo officers (Admin
+    /// Koordinator) within the regency, a province admin anywhere.
+    VerifyReport,
+    /// Take up, answer, or return a dispatched case: the officers of the
+    /// agency it was dispatched to (Admin Penghubung), a province admin.
+    FollowUpReport,
 }
 
 /// The sections of the administration area.
@@ -157,6 +196,8 @@ pub enum AdminSection {
     Roles,
     /// The audit log.
     Audit,
+    /// Citizens' reports: the regency's verifiers, agencies' liaison officers.
+    Reports,
 }
 
 /// What the action is aimed at.
@@ -174,6 +215,8 @@ pub enum Resource<'a> {
     User(&'a UserTarget),
     /// A content item.
     Content(&'a ContentRef),
+    /// A citizen's report.
+    Report(&'a ReportRef),
 }
 
 /// What authorization needs to know about another account.
@@ -227,6 +270,7 @@ pub fn can(actor: &Actor, action: Action, resource: &Resource<'_>) -> bool {
                     AdminSection::Kims | AdminSection::Roles => administers_somewhere || manages_a_kim,
                     AdminSection::Organisations => administers_somewhere || serves_an_agency,
                     AdminSection::Audit => administers_somewhere,
+                    AdminSection::Reports => !report_queue_scope(actor).is_empty(),
                 }
         }
         (Action::ManageKimMembers | Action::ViewKimPrivate, Resource::Organisation(org)) => {
@@ -265,6 +309,25 @@ pub fn can(actor: &Actor, action: Action, resource: &Resource<'_>) -> bool {
         }
         (Action::ReviewContent, Resource::Platform) => logged_in && !review_scope(actor).is_empty(),
         (Action::ManageTopics, Resource::Platform) => logged_in && actor.holds(Role::ProvinceAdmin).next().is_some(),
+        (Action::FileReport | Action::TrackReport, Resource::Platform) => true,
+        (Action::ReviewReports, Resource::Platform) => logged_in && !report_queue_scope(actor).is_empty(),
+        (Action::VerifyReport, Resource::Report(r)) => actor.verifies_reports_in(&r.region),
+        (Action::FollowUpReport, Resource::Report(r)) => {
+            actor.covers_region(Role::ProvinceAdmin, &r.region) || actor.serves_assigned_agency(r)
+        }
+        (Action::ViewReportCase, Resource::Report(r)) => {
+            actor.verifies_reports_in(&r.region) || actor.serves_assigned_agency(r)
+        }
+        (Action::ViewReporterIdentity, Resource::Report(r)) => match r.mode {
+            ReporterMode::Anonymous => actor.covers_region(Role::RegencyOfficer, &r.region),
+            ReporterMode::Named | ReporterMode::Confidential => {
+                actor.verifies_reports_in(&r.region) || actor.serves_assigned_agency(r)
+            }
+        },
+        (Action::FileReportForKim, Resource::Organisation(org)) => {
+            org.kind == OrgKind::Kim
+                && (actor.holds_for_org(Role::KimManager, org.id) || actor.holds_for_org(Role::KimContributor, org.id))
+        }
         _ => false,
     }
 }
@@ -306,6 +369,35 @@ pub fn review_scope(actor: &Actor) -> ReviewScope {
             (Role::RegencyOfficer, Scope::Region(r)) => scope.diskominfo_within.push(r.clone()),
             (Role::KimManager, Scope::Organisation(o)) if o.kind == OrgKind::Kim => scope.orgs.push(o.id),
             (Role::AgencyOfficer, Scope::Organisation(o)) if o.kind == OrgKind::Agency => scope.orgs.push(o.id),
+            _ => {}
+        }
+    }
+    scope
+}
+
+/// Whose reports an officer's queue lists; agrees with
+/// [`Action::ViewReportCase`] (checked by a test).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReportQueueScope {
+    /// Regions whose reports the actor verifies (a regency, the province).
+    pub verifies_within: Vec<RegionCode>,
+    /// Agencies whose dispatched cases the actor follows up.
+    pub agencies: Vec<OrgId>,
+}
+
+impl ReportQueueScope {
+    pub fn is_empty(&self) -> bool {
+        self.verifies_within.is_empty() && self.agencies.is_empty()
+    }
+}
+
+/// The reports `actor` works on, as a filter for the aspirations queue.
+pub fn report_queue_scope(actor: &Actor) -> ReportQueueScope {
+    let mut scope = ReportQueueScope::default();
+    for grant in &actor.grants {
+        match (grant.role, &grant.scope) {
+            (Role::ProvinceAdmin | Role::RegencyOfficer, Scope::Region(r)) => scope.verifies_within.push(r.clone()),
+            (Role::AgencyOfficer, Scope::Organisation(o)) if o.kind == OrgKind::Agency => scope.agencies.push(o.id),
             _ => {}
         }
     }
@@ -386,6 +478,70 @@ mod tests {
 
     fn region(s: &str) -> Scope {
         Scope::Region(code(s))
+    }
+
+    fn report(mode: ReporterMode, region: &str, assigned: Option<OrgRef>) -> ReportRef {
+        ReportRef {
+            id: crate::aspiration::ReportId::generate(),
+            status: crate::aspiration::ReportStatus::Didisposisikan,
+            mode,
+            region: code(region),
+            assigned,
+        }
+    }
+
+    #[test]
+    fn the_regency_verifies_the_agency_follows_up_and_anonymity_holds_before_the_agency() {
+        let dinkes = org(OrgKind::Agency, "35.23");
+        let other_agency = org(OrgKind::Agency, "35.23");
+        let tuban = actor(vec![(Role::RegencyOfficer, region("35.23"))]);
+        let malang = actor(vec![(Role::RegencyOfficer, region("35.07"))]);
+        let province = actor(vec![(Role::ProvinceAdmin, region("35"))]);
+        let officer = actor(vec![(Role::AgencyOfficer, Scope::Organisation(dinkes.clone()))]);
+        let elsewhere = actor(vec![(Role::AgencyOfficer, Scope::Organisation(other_agency))]);
+        let named = report(ReporterMode::Named, "35.23.01.2001", Some(dinkes.clone()));
+        let anonymous = report(ReporterMode::Anonymous, "35.23.01.2001", Some(dinkes));
+
+        assert!(can(&tuban, Action::VerifyReport, &Resource::Report(&named)));
+        assert!(can(&province, Action::VerifyReport, &Resource::Report(&named)));
+        assert!(!can(&malang, Action::VerifyReport, &Resource::Report(&named)));
+        assert!(!can(&officer, Action::VerifyReport, &Resource::Report(&named)));
+
+        assert!(can(&officer, Action::FollowUpReport, &Resource::Report(&named)));
+        assert!(!can(&elsewhere, Action::FollowUpReport, &Resource::Report(&named)));
+        assert!(!can(&tuban, Action::FollowUpReport, &Resource::Report(&named)));
+
+        assert!(can(&officer, Action::ViewReporterIdentity, &Resource::Report(&named)));
+        assert!(!can(&officer, Action::ViewReporterIdentity, &Resource::Report(&anonymous)), "hidden from the agency");
+        assert!(can(&tuban, Action::ViewReporterIdentity, &Resource::Report(&anonymous)));
+        assert!(
+            !can(&province, Action::ViewReporterIdentity, &Resource::Report(&anonymous)),
+            "only the regency's verifiers"
+        );
+        assert!(!can(&Actor::anonymous(), Action::ViewReportCase, &Resource::Report(&named)));
+        assert!(!can(&elsewhere, Action::ViewReportCase, &Resource::Report(&named)));
+
+        // The queue lists what the case page lets one see.
+        assert!(report_queue_scope(&tuban).verifies_within == vec![code("35.23")]);
+        assert!(can(&officer, Action::ReviewReports, &Resource::Platform));
+        assert!(!can(&actor(vec![]), Action::ReviewReports, &Resource::Platform));
+    }
+
+    #[test]
+    fn anyone_files_reports_and_only_a_kims_members_file_for_it() {
+        let kim_a = org(OrgKind::Kim, "35.23.01.2001");
+        let kim_b = org(OrgKind::Kim, "35.07.01.2001");
+        assert!(can(&Actor::anonymous(), Action::FileReport, &Resource::Platform));
+        assert!(can(&Actor::anonymous(), Action::TrackReport, &Resource::Platform));
+        let contributor = actor(vec![(Role::KimContributor, Scope::Organisation(kim_a.clone()))]);
+        let manager = actor(vec![(Role::KimManager, Scope::Organisation(kim_a.clone()))]);
+        let regency = actor(vec![(Role::RegencyOfficer, region("35.23"))]);
+        for member in [&contributor, &manager] {
+            assert!(can(member, Action::FileReportForKim, &Resource::Organisation(&kim_a)));
+            assert!(!can(member, Action::FileReportForKim, &Resource::Organisation(&kim_b)));
+        }
+        assert!(!can(&regency, Action::FileReportForKim, &Resource::Organisation(&kim_a)));
+        assert!(!can(&Actor::anonymous(), Action::FileReportForKim, &Resource::Organisation(&kim_a)));
     }
 
     #[test]

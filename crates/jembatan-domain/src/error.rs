@@ -46,6 +46,12 @@ pub enum ValidationCode {
     /// A workflow step that the item's current status does not allow
     /// (publishing an archived item, returning a published one).
     InvalidTransition,
+    /// Not a tracking number (`ASP-35-7K4Q-9MZD`).
+    InvalidTracking,
+    /// A point outside Indonesia's bounds.
+    OutsideIndonesia,
+    /// The requester must be identified (an information request, UU 14/2008).
+    IdentityRequired,
 }
 
 impl ValidationCode {
@@ -78,6 +84,9 @@ impl ValidationCode {
             ValidationCode::NotInFuture => "not_in_future",
             ValidationCode::TooMany => "too_many",
             ValidationCode::InvalidTransition => "invalid_transition",
+            ValidationCode::InvalidTracking => "invalid_tracking",
+            ValidationCode::OutsideIndonesia => "outside_indonesia",
+            ValidationCode::IdentityRequired => "identity_required",
         }
     }
 
@@ -109,6 +118,9 @@ impl ValidationCode {
         ValidationCode::NotInFuture,
         ValidationCode::TooMany,
         ValidationCode::InvalidTransition,
+        ValidationCode::InvalidTracking,
+        ValidationCode::OutsideIndonesia,
+        ValidationCode::IdentityRequired,
     ];
 }
 

@@ -2,7 +2,9 @@
 //! the authorization rules. Pure: no I/O, no database, no web types.
 
 pub mod account;
+pub mod aspiration;
 pub mod authz;
+pub mod calendar;
 pub mod contact;
 pub mod content;
 pub mod error;

@@ -50,6 +50,18 @@ pub mod action {
     pub const CONTENT_RESTORE: &str = "content.restore";
     pub const CONTENT_CORRECT: &str = "content.correct";
     pub const TOPIC_CREATE: &str = "topic.create";
+    pub const REPORT_VERIFY: &str = "report.verify";
+    pub const REPORT_DISPATCH: &str = "report.dispatch";
+    pub const REPORT_FOLLOW_UP: &str = "report.follow_up";
+    pub const REPORT_ANSWER: &str = "report.answer";
+    pub const REPORT_HOLD: &str = "report.hold";
+    pub const REPORT_RESUME: &str = "report.resume";
+    pub const REPORT_NOT_AUTHORITY: &str = "report.not_authority";
+    pub const REPORT_RETURN: &str = "report.return_to_verifier";
+    pub const REPORT_ARCHIVE: &str = "report.archive";
+    pub const REPORT_REOPEN: &str = "report.reopen";
+    /// An officer saw an anonymous reporter's identity.
+    pub const REPORT_VIEW_IDENTITY: &str = "report.view_identity";
 
     /// Every action, for the catalog test (each has a translated name).
     pub const ALL: &[&str] = &[
@@ -78,10 +90,21 @@ pub mod action {
         CONTENT_RESTORE,
         CONTENT_CORRECT,
         TOPIC_CREATE,
+        REPORT_VERIFY,
+        REPORT_DISPATCH,
+        REPORT_FOLLOW_UP,
+        REPORT_ANSWER,
+        REPORT_HOLD,
+        REPORT_RESUME,
+        REPORT_NOT_AUTHORITY,
+        REPORT_RETURN,
+        REPORT_ARCHIVE,
+        REPORT_REOPEN,
+        REPORT_VIEW_IDENTITY,
     ];
 
     /// Every kind of thing acted on (`AuditEntry::target_kind`).
-    pub const TARGET_KINDS: &[&str] = &["user", "organisation", "member", "content", "topic"];
+    pub const TARGET_KINDS: &[&str] = &["user", "organisation", "member", "content", "topic", "report"];
 }
 
 /// An entry to append. `action` and `target_kind` are stable names, never

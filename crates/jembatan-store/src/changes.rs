@@ -31,6 +31,8 @@ pub enum Entity {
     Topic,
     /// An uploaded image (its id).
     Media,
+    /// A report (its id): filing, status, answer.
+    Report,
 }
 
 impl Entity {
@@ -43,6 +45,7 @@ impl Entity {
             Entity::Content => "content",
             Entity::Topic => "topic",
             Entity::Media => "media",
+            Entity::Report => "report",
         }
     }
 
@@ -55,6 +58,7 @@ impl Entity {
             "content" => Some(Entity::Content),
             "topic" => Some(Entity::Topic),
             "media" => Some(Entity::Media),
+            "report" => Some(Entity::Report),
             _ => None,
         }
     }

@@ -6,6 +6,7 @@
 //! crate never see sqlx types.
 
 pub mod accounts;
+pub mod aspirations;
 pub mod audit;
 pub mod backup;
 pub mod changes;
@@ -13,6 +14,7 @@ pub mod content;
 mod db;
 mod error;
 pub mod grants;
+pub mod holidays;
 pub mod in_person;
 pub mod jobs;
 pub mod kims;

@@ -13,8 +13,8 @@ use std::path::PathBuf;
 use sqlx::{Connection, PgConnection};
 use uuid::Uuid;
 
-use crate::regions;
 use crate::{Backend, ConnectSettings, DatabaseUrl, Db, StoreResult};
+use crate::{holidays, regions};
 
 /// The environment variable naming the PostgreSQL server for tests.
 pub const POSTGRES_URL_VAR: &str = "JEMBATAN_TEST_POSTGRES_URL";
@@ -28,9 +28,9 @@ pub struct TestDatabase {
     postgres: Option<(String, String)>,
 }
 
-/// Names the schema version and region data, so a changed migration gets a new template.
+/// Names the schema version, region and holiday data, so a changed migration gets a new template.
 fn fingerprint(backend: Backend) -> String {
-    let mut text = format!("{}:{}", regions::DATA_VERSION, backend_name(backend));
+    let mut text = format!("{}:{}:{}", regions::DATA_VERSION, holidays::EMBEDDED.len(), backend_name(backend));
     for (version, checksum) in crate::migrate::checksums(backend) {
         text.push_str(&format!(":{version}={checksum}"));
     }
@@ -51,6 +51,7 @@ async fn build_template(url: &str) {
         .await
         .expect("template database");
     regions::ensure_loaded(&db).await.expect("template regions");
+    holidays::seed_embedded(&db).await.expect("template holidays");
     db.close().await;
 }
 

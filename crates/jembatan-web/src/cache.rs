@@ -261,8 +261,9 @@ impl PageCache {
                 // An image never changes under its id; it reaches a page
                 // through a content change, which drops that page.
                 Entity::Media => {}
-                // Accounts and grants appear on no public page.
-                Entity::User | Entity::Grant => {}
+                // Accounts and grants appear on no public page; reports'
+                // tracking pages are never cached.
+                Entity::User | Entity::Grant | Entity::Report => {}
             }
         }
         Ok(stale)

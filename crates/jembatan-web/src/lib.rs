@@ -41,8 +41,9 @@ pub mod ops;
 pub mod rate_limit;
 pub mod security;
 pub mod state;
+pub mod uploads;
 
-pub use state::{AppState, LoginPolicy, OfficeNames, WebConfig};
+pub use state::{AppState, LoginPolicy, OfficeNames, ReportLimits, WebConfig};
 
 pub(crate) const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -58,7 +59,7 @@ pub fn router(state: AppState) -> Router {
         .fallback(|| async { error::AppError::NotFound })
         .layer(middleware::from_fn_with_state(state.clone(), security::refuse_cross_site))
         .layer(DefaultBodyLimit::max(state.config.max_body_bytes))
-        .layer(middleware::from_fn_with_state(state.clone(), html::editor::limit_request_body))
+        .layer(middleware::from_fn_with_state(state.clone(), uploads::limit_request_body))
         .layer(middleware::from_fn_with_state(state.clone(), auth::resolve_viewer))
         .layer(middleware::from_fn_with_state(state.clone(), cache::serve_cached))
         .layer(middleware::from_fn_with_state(state.clone(), metrics::track))

@@ -49,6 +49,10 @@ pub enum MediaError {
     TooManyPixels,
     #[error("the image cannot be read")]
     Corrupt,
+    #[error("the file is neither a photo nor a PDF")]
+    NotPhotoOrPdf,
+    #[error("the PDF cannot be read")]
+    CorruptPdf,
 }
 
 impl MediaError {
@@ -60,15 +64,19 @@ impl MediaError {
             MediaError::Unsupported => "image_unsupported",
             MediaError::TooManyPixels => "image_too_big",
             MediaError::Corrupt => "image_corrupt",
+            MediaError::NotPhotoOrPdf => "attachment_not_accepted",
+            MediaError::CorruptPdf => "pdf_corrupt",
         }
     }
 
-    pub const ALL: [MediaError; 5] = [
+    pub const ALL: [MediaError; 7] = [
         MediaError::TooLarge,
         MediaError::NotAnImage,
         MediaError::Unsupported,
         MediaError::TooManyPixels,
         MediaError::Corrupt,
+        MediaError::NotPhotoOrPdf,
+        MediaError::CorruptPdf,
     ];
 }
 
@@ -125,6 +133,46 @@ fn mime_of(format: ImageFormat) -> &'static str {
 
 /// Checks, cleans and resizes an uploaded image.
 pub fn process(bytes: &[u8], limits: UploadLimits) -> Result<ProcessedImage, MediaError> {
+    let (image, original, mime) = decode_and_clean(bytes, limits)?;
+    let variants = VARIANT_WIDTHS
+        .iter()
+        .filter(|&&w| w < image.width())
+        .map(|&width| resize(&image, width))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(ProcessedImage {
+        sha256: hex::encode(Sha256::digest(&original)),
+        original,
+        mime,
+        width: image.width(),
+        height: image.height(),
+        variants,
+    })
+}
+
+/// A report's attachment, checked by its content: a photo (decoded, its
+/// metadata removed as in [`process`], no resized copies) or a PDF (its
+/// header and end marker present). Returns the type and the bytes to keep.
+pub fn attachment(bytes: &[u8], limits: UploadLimits) -> Result<(&'static str, Vec<u8>), MediaError> {
+    if bytes.len() > limits.max_bytes {
+        return Err(MediaError::TooLarge);
+    }
+    if bytes.starts_with(b"%PDF-") {
+        // A PDF ends with %%EOF (followed at most by a line break or some
+        // padding); a truncated or disguised file does not.
+        let tail = &bytes[bytes.len().saturating_sub(1024)..];
+        let ends = tail.windows(5).any(|w| w == b"%%EOF");
+        return if ends { Ok(("application/pdf", bytes.to_vec())) } else { Err(MediaError::CorruptPdf) };
+    }
+    match decode_and_clean(bytes, limits) {
+        Ok((_, original, mime)) => Ok((mime, original)),
+        Err(MediaError::NotAnImage | MediaError::Unsupported) => Err(MediaError::NotPhotoOrPdf),
+        Err(other) => Err(other),
+    }
+}
+
+/// Decodes an image within limits and returns it with the bytes to keep
+/// (the upload without metadata, or re-encoded upright) and their type.
+fn decode_and_clean(bytes: &[u8], limits: UploadLimits) -> Result<(DynamicImage, Vec<u8>, &'static str), MediaError> {
     if bytes.len() > limits.max_bytes {
         return Err(MediaError::TooLarge);
     }
@@ -151,19 +199,7 @@ pub fn process(bytes: &[u8], limits: UploadLimits) -> Result<ProcessedImage, Med
     } else {
         (encode_jpeg(&image, ORIGINAL_QUALITY)?, "image/jpeg")
     };
-    let variants = VARIANT_WIDTHS
-        .iter()
-        .filter(|&&w| w < image.width())
-        .map(|&width| resize(&image, width))
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(ProcessedImage {
-        sha256: hex::encode(Sha256::digest(&original)),
-        original,
-        mime,
-        width: image.width(),
-        height: image.height(),
-        variants,
-    })
+    Ok((image, original, mime))
 }
 
 fn decode_error(e: image::ImageError) -> MediaError {
@@ -227,6 +263,24 @@ fn resize(image: &DynamicImage, width: u32) -> Result<Variant, MediaError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn attachments_are_photos_without_metadata_or_whole_pdfs() {
+        let limits = UploadLimits::default();
+        let photo = jpeg_with_exif(40, 30, 1);
+        let (mime, kept) = attachment(&photo, limits).unwrap();
+        assert_eq!(mime, "image/jpeg");
+        assert!(!kept.windows(12).any(|w| w == b"GPS-LOCATION"), "GPS left in the photo");
+        let pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n".to_vec();
+        assert_eq!(attachment(&pdf, limits).unwrap(), ("application/pdf", pdf.clone()));
+        assert_eq!(attachment(&pdf[..20], limits).unwrap_err(), MediaError::CorruptPdf);
+        let executable = [b"MZ\x90\x00".as_slice(), &[0u8; 200]].concat();
+        assert_eq!(attachment(&executable, limits).unwrap_err(), MediaError::NotPhotoOrPdf);
+        let elf = [b"\x7fELF".as_slice(), &[0u8; 200]].concat();
+        assert_eq!(attachment(&elf, limits).unwrap_err(), MediaError::NotPhotoOrPdf);
+        let small = UploadLimits { max_bytes: 10, ..limits };
+        assert_eq!(attachment(&pdf, small).unwrap_err(), MediaError::TooLarge);
+    }
 
     fn jpeg(width: u32, height: u32) -> Vec<u8> {
         let image = DynamicImage::ImageRgb8(image::RgbImage::from_fn(width, height, |x, y| {

@@ -60,8 +60,19 @@ pub struct WebConfig {
     pub timezone: chrono_tz::Tz,
     /// Largest request body accepted, in bytes.
     pub max_body_bytes: usize,
-    /// Largest uploaded image accepted, in bytes (the editor's upload forms).
+    /// Largest uploaded file accepted, in bytes (images in the editor,
+    /// photos and PDFs on reports).
     pub max_upload_bytes: usize,
+    pub reports: ReportLimits,
+}
+
+/// Anti-spam limits of report filing.
+#[derive(Debug, Clone, Copy)]
+pub struct ReportLimits {
+    /// Reports per minute from one IP address (in this process).
+    pub per_ip_per_minute: u32,
+    /// Reports per hour with one phone number or e-mail (in the database).
+    pub per_contact_per_hour: u32,
 }
 
 impl WebConfig {
@@ -97,6 +108,7 @@ pub struct Inner {
     pub assets: Assets,
     pub metrics: Metrics,
     pub login_limiter: RateLimiter,
+    pub report_limiter: RateLimiter,
     /// Wakes the job worker when a request enqueued work.
     pub jobs_waiting: Arc<Notify>,
     /// Public pages as rendered bytes, following the change log.
@@ -122,6 +134,7 @@ impl AppState {
         search: SearchIndex,
     ) -> AppState {
         let login_limiter = RateLimiter::per_minute(config.login.attempts_per_ip_per_minute);
+        let report_limiter = RateLimiter::per_minute(config.reports.per_ip_per_minute);
         AppState(Arc::new(Inner {
             page_cache: PageCache::new(db.clone()),
             db,
@@ -130,6 +143,7 @@ impl AppState {
             assets: Assets::load(),
             metrics: Metrics::new(),
             login_limiter,
+            report_limiter,
             jobs_waiting,
             search,
         }))

@@ -109,6 +109,18 @@ pub const SETTINGS: &[Setting] = &[
         secret: false,
     },
     Setting {
+        key: "reports_per_ip_per_minute",
+        default: Some("60"),
+        allowed: "reports filed per minute from one IP address, 1-1000000 (carriers share addresses: keep it generous; raise it for benchmarks)",
+        secret: false,
+    },
+    Setting {
+        key: "reports_per_contact_per_hour",
+        default: Some("10"),
+        allowed: "reports filed per hour with one phone number or e-mail address, 1-1000000",
+        secret: false,
+    },
+    Setting {
         key: "session_days",
         default: Some("30"),
         allowed: "days a login lasts without use, 1-365",
@@ -181,6 +193,8 @@ pub struct Config {
     pub login_max_failures: i64,
     pub login_lock_seconds: i64,
     pub login_attempts_per_ip_per_minute: u32,
+    pub reports_per_ip_per_minute: u32,
+    pub reports_per_contact_per_hour: u32,
     pub session_days: i64,
     pub db_max_connections: u32,
     pub log_format: LogFormat,
@@ -242,6 +256,12 @@ impl Config {
             login_lock_seconds: parse(raw, "login_lock_seconds", |v| ranged(v, 1, 86_400))?,
             login_attempts_per_ip_per_minute: parse(raw, "login_attempts_per_ip_per_minute", |v| {
                 ranged(v, 1, 100_000).map(|n| n as u32)
+            })?,
+            reports_per_ip_per_minute: parse(raw, "reports_per_ip_per_minute", |v| {
+                ranged(v, 1, 1_000_000).map(|n| n as u32)
+            })?,
+            reports_per_contact_per_hour: parse(raw, "reports_per_contact_per_hour", |v| {
+                ranged(v, 1, 1_000_000).map(|n| n as u32)
             })?,
             session_days: parse(raw, "session_days", |v| ranged(v, 1, 365))?,
             db_max_connections: parse(raw, "db_max_connections", |v| ranged(v, 1, 200).map(|n| n as u32))?,

@@ -10,10 +10,10 @@ use std::time::Instant;
 
 use jembatan_delivery::{Mailer, Worker, WorkerConfig};
 use jembatan_search::{DocumentSource, SearchError, SearchIndex};
-use jembatan_store::{ConnectSettings, Db, regions};
+use jembatan_store::{ConnectSettings, Db, holidays, regions};
 use jembatan_web::i18n::Catalog;
 use jembatan_web::mail::CatalogMailText;
-use jembatan_web::{AppState, LoginPolicy, OfficeNames, WebConfig};
+use jembatan_web::{AppState, LoginPolicy, OfficeNames, ReportLimits, WebConfig};
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
@@ -21,7 +21,7 @@ use crate::config::{Config, env_var};
 use crate::search_source::ContentSource;
 
 /// Connects to the configured database (creating and migrating it) and
-/// makes sure the embedded regions are loaded.
+/// makes sure the embedded regions and holiday calendar are loaded.
 pub async fn open_database(config: &Config) -> anyhow::Result<Db> {
     let settings = ConnectSettings { max_connections: config.db_max_connections, ..ConnectSettings::default() };
     let db = Db::connect(&config.database_url, &settings).await?;
@@ -34,6 +34,10 @@ pub async fn open_database(config: &Config) -> anyhow::Result<Db> {
             version = regions::DATA_VERSION,
             "regions loaded"
         );
+    }
+    let added = holidays::seed_embedded(&db).await?;
+    if added > 0 {
+        tracing::info!(added, "holiday calendar seeded");
     }
     Ok(db)
 }
@@ -59,6 +63,10 @@ pub fn web_config(config: &Config) -> WebConfig {
         timezone: config.timezone,
         max_body_bytes: config.max_body_bytes,
         max_upload_bytes: config.max_upload_bytes,
+        reports: ReportLimits {
+            per_ip_per_minute: config.reports_per_ip_per_minute,
+            per_contact_per_hour: config.reports_per_contact_per_hour,
+        },
     }
 }
 

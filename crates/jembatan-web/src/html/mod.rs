@@ -1,6 +1,7 @@
 //! Server-rendered HTML pages, one module per capability.
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 
 use crate::state::AppState;
@@ -8,6 +9,7 @@ use crate::state::AppState;
 pub mod accounts;
 pub mod admin;
 pub mod archive;
+pub mod aspirations;
 pub mod common;
 pub mod content;
 pub mod editor;
@@ -68,6 +70,14 @@ pub fn routes() -> Router<AppState> {
         .route("/akun/token/{id}/cabut", post(accounts::revoke_token))
         .route("/akun/data", get(accounts::export_data))
         .route("/akun/hapus", get(accounts::show_delete).post(accounts::delete_account))
+        // ---- aspirations (the form carries files: its own body limit, see `uploads`)
+        .merge(
+            Router::new()
+                .route(aspirations::NEW_PATH, get(aspirations::show_new).post(aspirations::create))
+                .layer(DefaultBodyLimit::disable()),
+        )
+        .route("/aspirasi/lacak", get(aspirations::lookup))
+        .route("/aspirasi/{tracking}", get(aspirations::track))
         .merge(admin::routes())
         .merge(editor::routes())
 }

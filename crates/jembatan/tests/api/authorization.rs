@@ -77,6 +77,11 @@ const fn post(path: &'static str, form: &'static [(&'static str, &'static str)],
     Row { method: "POST", path, form, by: By::Own, expect }
 }
 
+/// A POST of the row's pairs as a JSON object of strings (the API's writes).
+const fn post_json(path: &'static str, form: &'static [(&'static str, &'static str)], expect: [Expect; 8]) -> Row {
+    Row { method: "POST_JSON", path, form, by: By::Own, expect }
+}
+
 const fn post_throwaway(path: &'static str, form: &'static [(&'static str, &'static str)], expect: [Expect; 8]) -> Row {
     Row { method: "POST", path, form, by: By::Throwaway, expect }
 }
@@ -106,6 +111,28 @@ const ITEM_EDIT: &[(&str, &str)] = &[
     ("body", "Isi tulisan tabel."),
     ("regions", "35.23.01.2001"),
     ("topics", "pertanian"),
+];
+
+const REPORT_FORM: &[(&str, &str)] = &[
+    ("class", "pengaduan"),
+    ("title", "Lampu jalan mati {unique}"),
+    ("description", "Lampu penerangan jalan di depan masjid mati sejak sepekan."),
+    ("category", "listrik"),
+    ("region", "35.23.01.2001"),
+    ("mode", "named"),
+    ("name", "Pelapor Tabel"),
+    ("phone", "{phone}"),
+];
+const REPORT_FOR_KIM_A: &[(&str, &str)] = &[
+    ("class", "aspirasi"),
+    ("title", "Usulan posyandu {unique}"),
+    ("description", "Warga mengusulkan jadwal posyandu sore hari."),
+    ("category", "kesehatan"),
+    ("region", "35.23.01.2001"),
+    ("mode", "named"),
+    ("name", "Tetangga Tabel"),
+    ("phone", "{phone}"),
+    ("kim", "{kim_a}"),
 ];
 
 /// Every route of the router. `{...}` is filled per request (see [`World::fill`]).
@@ -215,6 +242,15 @@ const ROUTES: &[Row] = &[
     post("/admin/peran", &[("account", "{fresh_email}"), ("role", "regency_officer"),
         ("scope", "35.23")],                                                                 [L,   F,   F,   F,   F,   F,   F,   A]),
     post("/admin/peran/{fresh_grant}/cabut", &[],                                            [L,   F,   F,   A,   F,   A,   F,   A]),
+    // ---- administration: aspirations
+    get("/admin/aspirasi",                                                                   [L,   F,   F,   F,   A,   A,   F,   A]),
+    get("/admin/aspirasi?status=baru&halaman=2",                                             [L,   F,   F,   F,   A,   A,   F,   A]),
+    get("/admin/aspirasi/{report}",                                                          [L,   F,   F,   F,   F,   A,   F,   A]),
+    get("/admin/aspirasi/{dispatched}",                                                      [L,   F,   F,   F,   A,   A,   F,   A]),
+    get("{report_file}",                                                                     [L,   F,   F,   F,   F,   A,   F,   A]),
+    post("/admin/aspirasi/{report}/verifikasi", &[("version", "1")],                         [L,   F,   F,   F,   F,   A,   F,   A]),
+    post("/admin/aspirasi/{dispatched}/tindak-lanjut", &[("version", "3")],                  [L,   F,   F,   F,   A,   F,   F,   A]),
+    post("/admin/aspirasi/{anonymous_report}/identitas", &[],                                [L,   F,   F,   F,   F,   A,   F,   F]),
     // ---- administration: audit log
     get("/admin/audit",                                                                      [L,   F,   F,   F,   F,   A,   F,   A]),
     get("/admin/audit?wilayah=35.23",                                                        [L,   F,   F,   F,   F,   A,   F,   A]),
@@ -248,6 +284,13 @@ const ROUTES: &[Row] = &[
     get("/admin/konten",                                                                     [L,   F,   F,   A,   A,   A,   F,   A]),
     get("/media/{media}",                                                                    ANYONE),
     get("/media/{media}/w320",                                                               ANYONE),
+    // ---- aspirations
+    get("/aspirasi/baru",                                                                    ANYONE),
+    post("/aspirasi/baru", REPORT_FORM,                                                      ANYONE),
+    post("/aspirasi/baru", REPORT_FOR_KIM_A,                                                 [L,   F,   A,   A,   F,   F,   F,   F]),
+    get("/aspirasi/lacak",                                                                   ANYONE),
+    get("/aspirasi/lacak?nomor={tracking}",                                                  ANYONE),
+    get("/aspirasi/{tracking}",                                                              ANYONE),
     // ---- JSON API
     get("/api/v1/openapi.json",                                                              ANYONE),
     get("/api/v1/regions",                                                                   ANYONE),
@@ -260,6 +303,8 @@ const ROUTES: &[Row] = &[
     get("/api/v1/content?region=35.23",                                                      ANYONE),
     get("/api/v1/content/{content}",                                                         ANYONE),
     get("/api/v1/me",                                                                        LOGGED_IN),
+    post_json("/api/v1/aspirations", REPORT_FORM,                                            ANYONE),
+    get("/api/v1/aspirations/{tracking}",                                                    ANYONE),
     // ---- operations
     get("/healthz",                                                                          ANYONE),
     get("/readyz",                                                                           ANYONE),
@@ -282,6 +327,8 @@ struct World {
     /// A published item of the agency, and its slug.
     content: ContentId,
     content_slug: String,
+    /// A filed report's tracking number.
+    tracking: String,
     css: String,
     anonymous: Visitor,
     /// One per actor after the anonymous one, in [`ACTORS`] order.
@@ -313,6 +360,7 @@ impl World {
             crate::content_support::news("Kabar Tabel", &["35.23"], &["kesehatan"]),
         )
         .await;
+        let tracking = crate::aspiration_support::file(app, &crate::aspiration_support::complaint()).await;
         let (_, home) = app.get_text("/").await;
         let css = home.split("/static/").nth(1).and_then(|s| s.split('"').next()).expect("the stylesheet").to_owned();
         let mut world = World {
@@ -325,6 +373,7 @@ impl World {
             spare,
             content: item.id,
             content_slug: item.slug,
+            tracking,
             css,
             anonymous: TestApp::spawn_client(app),
             sessions: Vec::new(),
@@ -371,6 +420,8 @@ impl World {
             .replace("{css}", &self.css)
             .replace("{content_slug}", &self.content_slug)
             .replace("{content}", &self.content.to_string())
+            .replace("{tracking}", &self.tracking)
+            .replace("{phone}", &crate::aspiration_support::unique_phone())
             .replace("{cursor}", &format!("{}_{}", jembatan_domain::Timestamp::now().millis(), self.content))
             .replace("{unique}", &unique());
         if text.contains("{kim_a_version}") {
@@ -427,6 +478,33 @@ impl World {
         if text.contains("{media}") {
             text = text.replace("{media}", &crate::editor_support::stored_image(app).await.to_string());
         }
+        if text.contains("{report}") {
+            let (id, _) =
+                crate::aspiration_support::file_with(app, &crate::aspiration_support::complaint(), vec![]).await;
+            text = text.replace("{report}", &id.to_string());
+        }
+        if text.contains("{dispatched}") {
+            let (id, _) =
+                crate::aspiration_support::file_with(app, &crate::aspiration_support::complaint(), vec![]).await;
+            crate::aspiration_support::dispatch(app, id, self.agency).await;
+            text = text.replace("{dispatched}", &id.to_string());
+        }
+        if text.contains("{anonymous_report}") {
+            let mut form = crate::aspiration_support::complaint();
+            form.mode = "anonymous".into();
+            let (id, _) = crate::aspiration_support::file_with(app, &form, vec![]).await;
+            text = text.replace("{anonymous_report}", &id.to_string());
+        }
+        if text.contains("{report_file}") {
+            let pdf = jembatan_store::aspirations::NewAttachment {
+                mime: "application/pdf".into(),
+                bytes: b"%PDF-1.4\n%%EOF\n".to_vec(),
+            };
+            let (id, _) =
+                crate::aspiration_support::file_with(app, &crate::aspiration_support::complaint(), vec![pdf]).await;
+            let file = jembatan_store::aspirations::attachments(&app.db, id).await.unwrap().remove(0).id;
+            text = text.replace("{report_file}", &format!("/admin/aspirasi/{id}/lampiran/{file}"));
+        }
         if text.contains("{reset_token}") {
             let token = accounts::create_password_reset(&app.db, self.spare, "id", 3600).await.unwrap();
             text = text.replace("{reset_token}", &token);
@@ -473,6 +551,20 @@ async fn walk_the_table(app: &TestApp) {
             let path = world.fill(app, row.path, &acting).await;
             let response = if row.method == "GET" {
                 acting.visitor.get(&path).await
+            } else if row.method == "POST_JSON" {
+                let mut object = serde_json::Map::new();
+                for (name, value) in row.form {
+                    object.insert((*name).to_owned(), world.fill(app, value, &acting).await.into());
+                }
+                acting
+                    .visitor
+                    .client
+                    .post(acting.visitor.url(&path))
+                    .header("sec-fetch-site", "same-origin")
+                    .json(&object)
+                    .send()
+                    .await
+                    .expect("POST")
             } else {
                 let mut form: Vec<(String, String)> = Vec::new();
                 if let Some(csrf) = &acting.csrf {

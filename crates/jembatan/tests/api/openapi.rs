@@ -115,7 +115,16 @@ http_tests! {
             tokio::time::sleep(std::time::Duration::from_millis(10)).await;
         }
 
+        let mut confidential = crate::aspiration_support::complaint();
+        confidential.mode = "confidential".into();
+        let public_report = crate::aspiration_support::file(&app, &crate::aspiration_support::complaint()).await;
+        let confidential = crate::aspiration_support::file(&app, &confidential).await;
+
         let cases: &[(&str, String, u16, bool)] = &[
+            ("/api/v1/aspirations/{tracking}", format!("/api/v1/aspirations/{public_report}"), 200, false),
+            ("/api/v1/aspirations/{tracking}", format!("/api/v1/aspirations/{confidential}"), 200, false),
+            ("/api/v1/aspirations/{tracking}", "/api/v1/aspirations/ASP-35-0000-0000".into(), 404, false),
+            ("/api/v1/aspirations/{tracking}", "/api/v1/aspirations/nomor".into(), 400, false),
             ("/api/v1/regions", "/api/v1/regions?q=tub".into(), 200, false),
             ("/api/v1/regions", "/api/v1/regions?limit=0".into(), 400, false),
             ("/api/v1/regions/{code}", "/api/v1/regions/35.23.01".into(), 200, false),
@@ -145,5 +154,24 @@ http_tests! {
         for (template, url, status, authenticated) in cases {
             check(&app, &document, template, url, *status, authenticated.then_some(token.as_str())).await;
         }
+
+        // The one write: what filing answers matches its schema.
+        let filed = reqwest::Client::new()
+            .post(app.url("/api/v1/aspirations"))
+            .json(&json!({
+                "class": "aspirasi", "title": "Usul lampu jalan", "description": "Mohon dipasang lampu di gang.",
+                "category": "listrik", "region": "35.23.01.2001", "name": "Penguji", "phone": "081377778888",
+            }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(filed.status(), 201);
+        let body: Value = filed.json().await.unwrap();
+        let promised = document["paths"]["/api/v1/aspirations"]["post"]["responses"]["201"]["content"]["application/json"]
+            ["schema"]["$ref"]
+            .as_str()
+            .unwrap();
+        let problems: Vec<String> = validator(&document, promised).iter_errors(&body).map(|e| e.to_string()).collect();
+        assert!(problems.is_empty(), "POST /api/v1/aspirations does not match {promised}: {problems:#?}");
     }
 }

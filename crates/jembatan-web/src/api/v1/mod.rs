@@ -1,11 +1,12 @@
 //! Version 1 of the API.
 
 use axum::Router;
-use axum::routing::get;
+use axum::routing::{get, post};
 use serde::Serialize;
 
 use crate::state::AppState;
 
+pub mod aspirations;
 pub mod content;
 pub mod kims;
 pub mod me;
@@ -35,4 +36,6 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/content", get(content::list_content))
         .route("/api/v1/content/{id}", get(content::get_content))
         .route("/api/v1/search", get(search::search_content))
+        .route("/api/v1/aspirations", post(aspirations::create_report))
+        .route("/api/v1/aspirations/{tracking}", get(aspirations::get_report))
 }

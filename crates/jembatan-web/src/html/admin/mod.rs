@@ -27,6 +27,7 @@ use crate::html::common::{private_page, render_private};
 use crate::layout::{Ctx, Page};
 use crate::state::AppState;
 
+pub mod aspirations;
 pub mod audit;
 pub mod kims;
 pub mod organisations;
@@ -51,6 +52,11 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/peran", get(roles::show_grants).post(roles::grant))
         .route("/admin/peran/{grant}/cabut", post(roles::revoke))
         .route("/admin/audit", get(audit::show_audit))
+        .route(aspirations::QUEUE_PATH, get(aspirations::show_queue))
+        .route("/admin/aspirasi/{id}", get(aspirations::show_case))
+        .route("/admin/aspirasi/{id}/identitas", post(aspirations::reveal_identity))
+        .route("/admin/aspirasi/{id}/lampiran/{attachment}", get(aspirations::serve_attachment))
+        .route("/admin/aspirasi/{id}/{step}", post(aspirations::take_step))
         .route("/admin/pengguna/{id}/sandi", get(passwords::show_reset).post(passwords::reset))
 }
 
@@ -71,6 +77,7 @@ pub fn admin_nav(ctx: &Ctx, viewer: &Viewer) -> Vec<NavLink> {
         (Some(AdminSection::Kims), "/admin/kim", "admin-nav-kims"),
         (Some(AdminSection::Organisations), "/admin/organisasi", "admin-nav-organisations"),
         (Some(AdminSection::Roles), "/admin/peran", "admin-nav-roles"),
+        (Some(AdminSection::Reports), aspirations::QUEUE_PATH, "admin-nav-reports"),
         (Some(AdminSection::Audit), "/admin/audit", "admin-nav-audit"),
     ];
     sections
@@ -347,7 +354,13 @@ mod tests {
         keys.extend(validities.iter().map(|v| format!("admin-sk-{}", dashed(v.as_str()))));
         keys.extend(action::ALL.iter().map(|a| format!("audit-action-{}", dashed(a))));
         keys.extend(action::TARGET_KINDS.iter().map(|k| format!("admin-target-{k}")));
-        let sections = ["dashboard", "kims", "organisations", "roles", "audit"];
+        let sections = ["dashboard", "kims", "organisations", "roles", "audit", "reports"];
+        use jembatan_domain::aspiration::{ReportClass, ReportStatus, ReportStep, ReporterMode};
+        keys.extend(ReportStatus::ALL.iter().map(|s| format!("report-status-{}", dashed(s.as_str()))));
+        keys.extend(ReportClass::ALL.iter().map(|c| format!("report-class-{}", dashed(c.as_str()))));
+        keys.extend(ReporterMode::ALL.iter().map(|m| format!("report-mode-{}", dashed(m.as_str()))));
+        keys.extend(ReportStep::ALL.iter().map(|s| format!("report-step-{}", dashed(s.as_str()))));
+        keys.push("report-step-submit".to_owned());
         keys.extend(sections.iter().map(|s| format!("admin-nav-{s}")));
         let done = [
             "registered",

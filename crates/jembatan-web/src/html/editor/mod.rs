@@ -15,25 +15,24 @@
 use std::collections::HashMap;
 
 use axum::Router;
-use axum::body::Body;
-use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Request, State};
-use axum::http::{Method, StatusCode, header};
-use axum::middleware::Next;
+use axum::extract::{DefaultBodyLimit, FromRequest, Request};
+use axum::http::Method;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use futures::StreamExt;
 use jembatan_domain::content::{ContentId, ContentRef, ContentStatus, ContentType};
 use jembatan_domain::{FieldError, UserId, ValidationCode};
 use jembatan_store::{accounts, content};
 use subtle::ConstantTimeEq;
 
 use crate::auth::Viewer;
-use crate::error::{AppError, ErrorInfo, message_key};
+use crate::error::{AppError, message_key};
 use crate::forms::FormErrors;
 use crate::html::admin::Fields;
 use crate::i18n::Tr;
 use crate::layout::Ctx;
 use crate::state::{AppState, WebConfig};
+pub use crate::uploads::Upload;
+use crate::uploads::read_form;
 
 pub mod dashboards;
 pub mod items;
@@ -68,7 +67,7 @@ pub fn item_path(id: ContentId) -> String {
     format!("/tulis/{id}")
 }
 
-// ------------------------------------------------------------ body limits
+// ------------------------------------------------------------ body limit
 
 /// Largest body of an item form: every upload slot full, plus the text.
 pub fn upload_body_limit(config: &WebConfig) -> usize {
@@ -76,72 +75,12 @@ pub fn upload_body_limit(config: &WebConfig) -> usize {
 }
 
 /// Whether a request posts an item form (which may carry images).
-fn posts_item_form(method: &Method, path: &str) -> bool {
+pub(crate) fn posts_item_form(method: &Method, path: &str) -> bool {
     let item = path.strip_prefix("/tulis/").is_some_and(|rest| !rest.is_empty() && !rest.contains('/'));
     *method == Method::POST && (path == "/tulis" || item)
 }
 
-/// Slack above a route's limit before the stream itself breaks off, so
-/// axum's own limit (exact, answering 413) trips first wherever it applies.
-const STREAM_SLACK: usize = 64 * 1024;
-
-/// Middleware in place of a single global body limit: the item forms may
-/// carry images ([`upload_body_limit`]), every other route at most
-/// `max_body_bytes`. A declared length above the limit gets 413 at once;
-/// a body without one is cut off where it passes the limit.
-pub async fn limit_request_body(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let uploads = posts_item_form(request.method(), request.uri().path());
-    let limit = if uploads { upload_body_limit(&state.config) } else { state.config.max_body_bytes };
-    let declared = request
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<usize>().ok());
-    if declared.is_some_and(|n| n > limit) {
-        // A client still sending when the answer comes may see a broken
-        // connection instead of the page: a body not far over the limit is
-        // read to its end (and dropped) first.
-        if declared.is_some_and(|n| n <= limit.saturating_mul(2)) {
-            let mut stream = request.into_body().into_data_stream();
-            while let Some(Ok(_)) = stream.next().await {}
-        }
-        return payload_too_large(uploads);
-    }
-    let (parts, body) = request.into_parts();
-    let cap = limit.saturating_add(STREAM_SLACK);
-    let mut seen = 0usize;
-    let stream = body.into_data_stream().map(move |chunk| {
-        let chunk = chunk?;
-        seen = seen.saturating_add(chunk.len());
-        if seen > cap { Err(axum::Error::new("request body too large")) } else { Ok(chunk) }
-    });
-    next.run(Request::from_parts(parts, Body::from_stream(stream))).await
-}
-
-/// 413 with the editor's message for item forms, the general one elsewhere.
-fn payload_too_large(uploads: bool) -> Response {
-    let mut response = StatusCode::PAYLOAD_TOO_LARGE.into_response();
-    let code = if uploads { "upload_too_large" } else { "payload_too_large" };
-    response.extensions_mut().insert(ErrorInfo { code, field: None });
-    response
-}
-
 // ------------------------------------------------------------ the item form's body
-
-/// A file sent with the item form.
-#[derive(Debug, Clone)]
-pub struct Upload {
-    /// The form field it came in.
-    pub field: String,
-    /// The name the browser gave it (shown in messages only).
-    pub file_name: String,
-    /// Its bytes; empty when it was larger than allowed.
-    pub bytes: Vec<u8>,
-    /// Its size as sent.
-    pub size: usize,
-    /// Larger than `max_upload_bytes`: refused without being kept.
-    pub too_large: bool,
-}
 
 /// The item form as posted: `multipart/form-data` from a browser (fields
 /// and files), or urlencoded fields alone; the session's CSRF token is
@@ -158,20 +97,7 @@ impl FromRequest<AppState> for EditorPost {
     async fn from_request(request: Request, state: &AppState) -> Result<Self, Self::Rejection> {
         let viewer = request.extensions().get::<Viewer>().cloned().unwrap_or_default();
         let csrf = viewer.require_user().map_err(IntoResponse::into_response)?.csrf.clone();
-        let multipart = request
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.to_ascii_lowercase().starts_with("multipart/form-data"));
-        let (fields, uploads) = if multipart {
-            read_multipart(request, state).await?
-        } else {
-            let limit = state.config.max_body_bytes;
-            let bytes = axum::body::to_bytes(request.into_body(), limit).await.map_err(|_| payload_too_large(true))?;
-            let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes)
-                .map_err(|_| AppError::bad_request("bad_request").into_response())?;
-            (Fields(pairs), Vec::new())
-        };
+        let (fields, uploads) = read_form(request, state, upload_body_limit(&state.config)).await?;
         let sent = fields.get("csrf");
         if csrf.is_empty() || !bool::from(sent.as_bytes().ct_eq(csrf.as_bytes())) {
             tracing::info!("item form refused: CSRF token missing or wrong");
@@ -179,53 +105,6 @@ impl FromRequest<AppState> for EditorPost {
         }
         Ok(EditorPost { viewer, fields, uploads })
     }
-}
-
-/// Reads a multipart body within the editor's limits: the whole body at
-/// most [`upload_body_limit`], each file at most `max_upload_bytes` (a
-/// larger one is read past and marked, so the form can say so), each text
-/// field at most `max_body_bytes`.
-async fn read_multipart(request: Request, state: &AppState) -> Result<(Fields, Vec<Upload>), Response> {
-    let bad = |_: axum::extract::multipart::MultipartError| AppError::bad_request("bad_request").into_response();
-    let total_limit = upload_body_limit(&state.config);
-    let file_limit = state.config.max_upload_bytes;
-    let text_limit = state.config.max_body_bytes;
-    let mut multipart = Multipart::from_request(request, state).await.map_err(IntoResponse::into_response)?;
-    let mut fields = Vec::new();
-    let mut uploads = Vec::new();
-    let mut total = 0usize;
-    while let Some(mut field) = multipart.next_field().await.map_err(bad)? {
-        let name = field.name().unwrap_or_default().to_owned();
-        let file_name = field.file_name().map(str::to_owned);
-        let mut bytes = Vec::new();
-        let (mut size, mut too_large) = (0usize, false);
-        while let Some(chunk) = field.chunk().await.map_err(bad)? {
-            total += chunk.len();
-            size += chunk.len();
-            if total > total_limit {
-                return Err(payload_too_large(true));
-            }
-            match &file_name {
-                Some(_) if size > file_limit => {
-                    too_large = true;
-                    bytes = Vec::new();
-                }
-                Some(_) if too_large => {}
-                None if size > text_limit => return Err(payload_too_large(true)),
-                _ => bytes.extend_from_slice(&chunk),
-            }
-        }
-        match file_name {
-            // An empty file input is sent as a part without a name or bytes.
-            Some(file_name) if size == 0 && file_name.is_empty() => {}
-            Some(file_name) => uploads.push(Upload { field: name, file_name, bytes, size, too_large }),
-            None => match String::from_utf8(bytes) {
-                Ok(text) => fields.push((name, text)),
-                Err(_) => return Err(AppError::bad_request("bad_request").into_response()),
-            },
-        }
-    }
-    Ok((Fields(fields), uploads))
 }
 
 // ------------------------------------------------------------ shared

@@ -1,0 +1,889 @@
+//! Aspirations: filing a report (with its tracking number, deadlines,
+//! duplicate and abuse flags, attachments and an idempotency key), the
+//! managed list of categories, and the reads of the public tracking page.
+//!
+//! Invariants:
+//! - A report is acknowledged (its tracking number returned) only after
+//!   its transaction committed: [`Db::write`] answers after COMMIT, and on
+//!   SQLite the writer commits with `synchronous=FULL`.
+//! - The reporter's identity lives in `report_reporters` and nothing that
+//!   reads `reports` joins it: public reads cannot carry it by accident.
+//!   Only [`reporter`] reads it, for officers the web layer authorised.
+//! - One Idempotency-Key makes one report: a retry with the same key and
+//!   the same request gets the first report back, with other contents a
+//!   `Conflict("idempotency_key")`.
+//! - Every filing and step appends a `report_events` row (the public
+//!   timeline) and records [`Entity::Report`] in the same transaction.
+
+use chrono::NaiveDate;
+use jembatan_domain::aspiration::{
+    AttachmentId, Channel, Location, NewReport, ReportClass, ReportId, ReportRef, ReportStatus, ReportStep,
+    ReporterIdentity, ReporterMode, TRACKING_RANDOM_BYTES, TrackingNumber, contact_key, is_abusive, near_identical,
+    transition,
+};
+use jembatan_domain::authz::ReportQueueScope;
+use jembatan_domain::calendar::{
+    FOLLOW_UP_WORKING_DAYS, INFORMATION_WORKING_DAYS, MAX_UNSETTLED_DAYS, RESPONSE_WINDOW_WORKING_DAYS,
+    VERIFY_WORKING_DAYS, wib_date,
+};
+use jembatan_domain::contact::{Email, PhoneNumber};
+use jembatan_domain::organisation::{OrgKind, OrgRef};
+use jembatan_domain::{FieldError, OrgId, RegionCode, Timestamp, UserId, ValidationCode};
+use rand::RngCore;
+use serde::Serialize;
+use serde_json::json;
+use sha2::{Digest, Sha256};
+
+use crate::audit::{self, AuditEntry, action};
+use crate::changes::{self, Entity};
+use crate::db::{Db, Tx};
+use crate::error::{StoreError, StoreResult};
+use crate::holidays::calendar_from;
+use crate::organisations::{Args, bind_args, parse_stored, parse_stored_opt, require_region, stored};
+use crate::{exec, on_pool, on_tx};
+
+/// A category citizens file under.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct Category {
+    pub slug: String,
+    pub name_id: String,
+    pub name_en: String,
+    /// The agencies' work category cases of this category go to by default.
+    pub work_category: Option<String>,
+    pub position: i64,
+}
+
+impl Category {
+    /// The name in a locale (`id` or `en`); Indonesian for any other.
+    pub fn name(&self, locale: &str) -> &str {
+        if locale == "en" { &self.name_en } else { &self.name_id }
+    }
+}
+
+/// Every category, in display order.
+pub async fn categories(db: &Db) -> StoreResult<Vec<Category>> {
+    Ok(on_pool!(db, pool => sqlx::query_as::<_, Category>(
+        "SELECT slug, name_id, name_en, work_category, position FROM report_categories ORDER BY position, slug",
+    )
+    .fetch_all(pool)
+    .await)?)
+}
+
+/// A photo or PDF checked by the web layer (content sniffed, photos
+/// stripped of their metadata).
+#[derive(Debug, Clone)]
+pub struct NewAttachment {
+    pub mime: String,
+    pub bytes: Vec<u8>,
+}
+
+/// How a report arrives, besides what it says.
+#[derive(Debug, Clone)]
+pub struct Submission {
+    pub channel: Channel,
+    /// The logged-in account filing it.
+    pub filed_by: Option<UserId>,
+    /// The KIM filing it on a neighbour's behalf (the web layer checked
+    /// that `filed_by` may file for it).
+    pub facilitated_by: Option<OrgId>,
+    /// Where a report given only a location is placed (the platform's province).
+    pub province: RegionCode,
+    /// The client's Idempotency-Key and the SHA-256 of its request.
+    pub idempotency: Option<(String, String)>,
+    pub attachments: Vec<NewAttachment>,
+}
+
+/// What filing did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Filed {
+    pub id: ReportId,
+    pub tracking: TrackingNumber,
+    /// The report this one repeats (same reporter, near-identical text within a day).
+    pub duplicate_of: Option<TrackingNumber>,
+    /// Held for moderation (abusive text): not public until cleared.
+    pub held: bool,
+    /// True when an earlier request with the same Idempotency-Key made it.
+    pub replayed: bool,
+}
+
+/// How long a report by the same reporter counts as a possible duplicate.
+const DUPLICATE_WINDOW_MS: i64 = 24 * 3600 * 1000;
+
+/// Files a report. Unknown category, region or facilitating KIM are
+/// refused as `Invalid` on their field; nothing is written then.
+pub async fn submit(tx: &mut Tx<'_>, report: &NewReport, submission: &Submission) -> StoreResult<Filed> {
+    if let Some((key, sha)) = &submission.idempotency
+        && let Some(filed) = replay(tx, key, sha).await?
+    {
+        return Ok(filed);
+    }
+    require_category(tx, &report.category).await?;
+    let (region, unconfirmed) = match &report.region {
+        Some(region) => {
+            require_region(tx, "region", region).await?;
+            (region.clone(), false)
+        }
+        None => (submission.province.clone(), true),
+    };
+    if let Some(kim) = submission.facilitated_by {
+        require_kim(tx, kim).await?;
+    }
+
+    let now = Timestamp::now();
+    let calendar = calendar_from(tx, wib_date(now)).await?;
+    let due_at = calendar.deadline(now, VERIFY_WORKING_DAYS);
+    let answer_due_at =
+        (report.class == ReportClass::PermintaanInformasi).then(|| calendar.deadline(now, INFORMATION_WORKING_DAYS));
+    let settle_by = now.plus_seconds(MAX_UNSETTLED_DAYS * 24 * 3600);
+    let contact = contact_key(&report.reporter).map(|k| hex(&Sha256::digest(k.as_bytes())));
+    let duplicate_of = find_duplicate(tx, report, contact.as_deref(), submission.filed_by, now).await?;
+    let held = is_abusive(&report.title) || is_abusive(&report.description);
+
+    let id = ReportId::generate();
+    let mut attempts = 0;
+    let tracking = loop {
+        attempts += 1;
+        if attempts > 5 {
+            return Err(StoreError::Internal("no free tracking number after 5 draws".into()));
+        }
+        let tracking = new_tracking(&region);
+        let inserted = exec!(
+            tx,
+            sqlx::query(
+                "INSERT INTO reports (id, tracking, class, status, mode, channel, title, description, category, \
+                 region_code, regency_code, region_unconfirmed, lat_e6, lon_e6, event_date, filed_by, facilitated_by, \
+                 duplicate_of, moderation, due_at, answer_due_at, settle_by, created_at, updated_at, version, \
+                 idempotency_key, request_sha256) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, \
+                 $21, $22, $23, $23, 1, $24, $25) ON CONFLICT DO NOTHING",
+            )
+            .bind(id.to_string())
+            .bind(tracking.as_str())
+            .bind(report.class.as_str())
+            .bind(ReportStatus::Baru.as_str())
+            .bind(report.mode.as_str())
+            .bind(submission.channel.as_str())
+            .bind(&report.title)
+            .bind(&report.description)
+            .bind(&report.category)
+            .bind(region.as_str())
+            .bind(region.regency().map(String::from))
+            .bind(i64::from(unconfirmed))
+            .bind(report.location.map(|l| l.lat_e6))
+            .bind(report.location.map(|l| l.lon_e6))
+            .bind(report.event_date.map(|d| d.format("%Y-%m-%d").to_string()))
+            .bind(submission.filed_by.map(|u| u.to_string()))
+            .bind(submission.facilitated_by.map(|o| o.to_string()))
+            .bind(duplicate_of.as_ref().map(|(id, _)| id.to_string()))
+            .bind(if held { "held" } else { "none" })
+            .bind(due_at.millis())
+            .bind(answer_due_at.map(Timestamp::millis))
+            .bind(settle_by.millis())
+            .bind(now.millis())
+            .bind(submission.idempotency.as_ref().map(|(k, _)| k.as_str()))
+            .bind(submission.idempotency.as_ref().map(|(_, s)| s.as_str()))
+        )?;
+        if inserted == 1 {
+            break tracking;
+        }
+        // Nothing inserted: the key was used by a request committed
+        // meanwhile, or (one in a trillion) the tracking number is taken.
+        if let Some((key, sha)) = &submission.idempotency
+            && let Some(filed) = replay(tx, key, sha).await?
+        {
+            return Ok(filed);
+        }
+    };
+    exec!(
+        tx,
+        sqlx::query(
+            "INSERT INTO report_reporters (report_id, name, phone, email, contact_key) VALUES ($1, $2, $3, $4, $5)"
+        )
+        .bind(id.to_string())
+        .bind(report.reporter.name.as_deref())
+        .bind(report.reporter.phone.as_ref().map(PhoneNumber::as_str))
+        .bind(report.reporter.email.as_ref().map(Email::as_str))
+        .bind(contact.as_deref())
+    )?;
+    append_event(tx, id, now, "submit", ReportStatus::Baru, submission.filed_by, submission.facilitated_by).await?;
+    for (position, attachment) in submission.attachments.iter().enumerate() {
+        exec!(
+            tx,
+            sqlx::query(
+                "INSERT INTO report_attachments (id, report_id, event_id, position, mime, byte_size, sha256, bytes, \
+                 created_at) VALUES ($1, $2, NULL, $3, $4, $5, $6, $7, $8)",
+            )
+            .bind(AttachmentId::generate().to_string())
+            .bind(id.to_string())
+            .bind(position as i64)
+            .bind(&attachment.mime)
+            .bind(attachment.bytes.len() as i64)
+            .bind(hex(&Sha256::digest(&attachment.bytes)))
+            .bind(&attachment.bytes)
+            .bind(now.millis())
+        )?;
+    }
+    changes::record(tx, Entity::Report, &id.to_string()).await?;
+    Ok(Filed { id, tracking, duplicate_of: duplicate_of.map(|(_, t)| t), held, replayed: false })
+}
+
+fn new_tracking(region: &RegionCode) -> TrackingNumber {
+    let mut random = [0u8; TRACKING_RANDOM_BYTES];
+    rand::rng().fill_bytes(&mut random);
+    TrackingNumber::from_random(region, random)
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The report an Idempotency-Key already made, if any; a `Conflict` when
+/// the key came with a different request.
+async fn replay(tx: &mut Tx<'_>, key: &str, sha: &str) -> StoreResult<Option<Filed>> {
+    let row: Option<(String, String, Option<String>, String)> = on_tx!(tx, conn => sqlx::query_as(
+        "SELECT id, tracking, request_sha256, moderation FROM reports WHERE idempotency_key = $1",
+    )
+    .bind(key)
+    .fetch_optional(conn)
+    .await)?;
+    let Some((id, tracking, stored_sha, moderation)) = row else { return Ok(None) };
+    if stored_sha.as_deref() != Some(sha) {
+        return Err(StoreError::Conflict("idempotency_key"));
+    }
+    Ok(Some(Filed {
+        id: parse_stored(&id, "report id")?,
+        tracking: TrackingNumber::from_stored(tracking),
+        duplicate_of: None,
+        held: moderation == "held",
+        replayed: true,
+    }))
+}
+
+async fn require_category(tx: &mut Tx<'_>, slug: &str) -> StoreResult<()> {
+    let found: Option<String> = on_tx!(tx, conn => sqlx::query_scalar("SELECT slug FROM report_categories WHERE slug = $1")
+        .bind(slug)
+        .fetch_optional(conn)
+        .await)?;
+    found.map(|_| ()).ok_or_else(|| StoreError::Invalid(FieldError::new("category", ValidationCode::InvalidChoice)))
+}
+
+async fn require_kim(tx: &mut Tx<'_>, kim: OrgId) -> StoreResult<()> {
+    let found: Option<String> = on_tx!(tx, conn => sqlx::query_scalar("SELECT id FROM organisations WHERE id = $1 AND kind = 'kim'")
+            .bind(kim.to_string())
+            .fetch_optional(conn)
+            .await)?;
+    found.map(|_| ()).ok_or_else(|| StoreError::Invalid(FieldError::new("kim", ValidationCode::InvalidChoice)))
+}
+
+/// The most recent report of the same reporter (contact or account) within
+/// a day whose text is near-identical, if any.
+async fn find_duplicate(
+    tx: &mut Tx<'_>,
+    report: &NewReport,
+    contact: Option<&str>,
+    filed_by: Option<UserId>,
+    now: Timestamp,
+) -> StoreResult<Option<(ReportId, TrackingNumber)>> {
+    if contact.is_none() && filed_by.is_none() {
+        return Ok(None);
+    }
+    let since = now.millis() - DUPLICATE_WINDOW_MS;
+    let rows: Vec<(String, String, String, String)> = on_tx!(tx, conn => sqlx::query_as(
+        "SELECT r.id, r.tracking, r.title, r.description FROM reports r \
+         JOIN report_reporters p ON p.report_id = r.id \
+         WHERE r.created_at >= $1 AND ((p.contact_key IS NOT NULL AND p.contact_key = $2) OR r.filed_by = $3) \
+         ORDER BY r.created_at DESC LIMIT 20",
+    )
+    .bind(since)
+    .bind(contact)
+    .bind(filed_by.map(|u| u.to_string()))
+    .fetch_all(conn)
+    .await)?;
+    for (id, tracking, title, description) in rows {
+        if near_identical(&format!("{title}\n{description}"), &format!("{}\n{}", report.title, report.description)) {
+            return Ok(Some((parse_stored(&id, "report id")?, TrackingNumber::from_stored(tracking))));
+        }
+    }
+    Ok(None)
+}
+
+async fn append_event(
+    tx: &mut Tx<'_>,
+    report: ReportId,
+    at: Timestamp,
+    step: &str,
+    status_after: ReportStatus,
+    actor: Option<UserId>,
+    org: Option<OrgId>,
+) -> StoreResult<()> {
+    exec!(
+        tx,
+        sqlx::query(
+            "INSERT INTO report_events (id, report_id, at, step, status_after, actor_id, org_id, public_note, \
+             private_note) VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, NULL)",
+        )
+        .bind(uuid::Uuid::now_v7().to_string())
+        .bind(report.to_string())
+        .bind(at.millis())
+        .bind(step)
+        .bind(status_after.as_str())
+        .bind(actor.map(|u| u.to_string()))
+        .bind(org.map(|o| o.to_string()))
+    )?;
+    Ok(())
+}
+
+/// A report as officers and the tracking page read it: never the
+/// reporter's identity (see [`reporter`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Report {
+    pub id: ReportId,
+    pub tracking: TrackingNumber,
+    pub class: ReportClass,
+    pub status: ReportStatus,
+    pub mode: ReporterMode,
+    pub channel: Channel,
+    pub title: String,
+    pub description: String,
+    pub category: String,
+    pub region: RegionCode,
+    /// Placed at the province from a location; the verifier sets the region.
+    pub region_unconfirmed: bool,
+    pub location: Option<Location>,
+    pub event_date: Option<NaiveDate>,
+    pub filed_by: Option<UserId>,
+    pub facilitated_by: Option<OrgId>,
+    pub assigned_org: Option<OrgId>,
+    pub duplicate_of: Option<ReportId>,
+    /// Held for moderation: nothing of it is public.
+    pub held: bool,
+    pub due_at: Option<Timestamp>,
+    pub answer_due_at: Option<Timestamp>,
+    pub settle_by: Timestamp,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+    pub version: i64,
+    pub attachments: i64,
+}
+
+impl Report {
+    /// Whether the report's text may be shown to the public (it is neither
+    /// confidential nor held for moderation).
+    pub fn text_is_public(&self) -> bool {
+        self.mode != ReporterMode::Confidential && !self.held
+    }
+}
+
+const REPORT_COLUMNS: &str = "r.id, r.tracking, r.class, r.status, r.mode, r.channel, r.title, r.description, \
+     r.category, r.region_code, r.region_unconfirmed, r.lat_e6, r.lon_e6, r.event_date, r.filed_by, \
+     r.facilitated_by, r.assigned_org_id, r.duplicate_of, r.moderation, r.due_at, r.answer_due_at, r.settle_by, \
+     r.created_at, r.updated_at, r.version, \
+     (SELECT COUNT(*) FROM report_attachments a WHERE a.report_id = r.id AND a.event_id IS NULL) AS attachments";
+
+#[derive(sqlx::FromRow)]
+struct ReportRow {
+    id: String,
+    tracking: String,
+    class: String,
+    status: String,
+    mode: String,
+    channel: String,
+    title: String,
+    description: String,
+    category: String,
+    region_code: String,
+    region_unconfirmed: i64,
+    lat_e6: Option<i64>,
+    lon_e6: Option<i64>,
+    event_date: Option<String>,
+    filed_by: Option<String>,
+    facilitated_by: Option<String>,
+    assigned_org_id: Option<String>,
+    duplicate_of: Option<String>,
+    moderation: String,
+    due_at: Option<i64>,
+    answer_due_at: Option<i64>,
+    settle_by: i64,
+    created_at: i64,
+    updated_at: i64,
+    version: i64,
+    attachments: i64,
+}
+
+impl ReportRow {
+    fn into_report(self) -> StoreResult<Report> {
+        Ok(Report {
+            id: parse_stored(&self.id, "report id")?,
+            tracking: TrackingNumber::from_stored(self.tracking),
+            class: stored(ReportClass::parse(&self.class), "report class")?,
+            status: stored(ReportStatus::parse(&self.status), "report status")?,
+            mode: stored(ReporterMode::parse(&self.mode), "reporter mode")?,
+            channel: stored(Channel::parse(&self.channel), "report channel")?,
+            title: self.title,
+            description: self.description,
+            category: self.category,
+            region: parse_stored(&self.region_code, "region code")?,
+            region_unconfirmed: self.region_unconfirmed != 0,
+            location: self.lat_e6.zip(self.lon_e6).map(|(lat_e6, lon_e6)| Location { lat_e6, lon_e6 }),
+            event_date: self.event_date.as_deref().and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()),
+            filed_by: parse_stored_opt(self.filed_by.as_deref(), "user id")?,
+            facilitated_by: parse_stored_opt(self.facilitated_by.as_deref(), "organisation id")?,
+            assigned_org: parse_stored_opt(self.assigned_org_id.as_deref(), "organisation id")?,
+            duplicate_of: parse_stored_opt(self.duplicate_of.as_deref(), "report id")?,
+            held: self.moderation == "held",
+            due_at: self.due_at.map(Timestamp),
+            answer_due_at: self.answer_due_at.map(Timestamp),
+            settle_by: Timestamp(self.settle_by),
+            created_at: Timestamp(self.created_at),
+            updated_at: Timestamp(self.updated_at),
+            version: self.version,
+            attachments: self.attachments,
+        })
+    }
+}
+
+/// A report by its tracking number.
+pub async fn by_tracking(db: &Db, tracking: &TrackingNumber) -> StoreResult<Option<Report>> {
+    let sql = format!("SELECT {REPORT_COLUMNS} FROM reports r WHERE r.tracking = $1");
+    let row =
+        on_pool!(db, pool => sqlx::query_as::<_, ReportRow>(&sql).bind(tracking.as_str()).fetch_optional(pool).await)?;
+    row.map(ReportRow::into_report).transpose()
+}
+
+/// A report by id.
+pub async fn get(db: &Db, id: ReportId) -> StoreResult<Option<Report>> {
+    let sql = format!("SELECT {REPORT_COLUMNS} FROM reports r WHERE r.id = $1");
+    let row =
+        on_pool!(db, pool => sqlx::query_as::<_, ReportRow>(&sql).bind(id.to_string()).fetch_optional(pool).await)?;
+    row.map(ReportRow::into_report).transpose()
+}
+
+/// One entry of a case's public timeline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TimelineEntry {
+    pub at: Timestamp,
+    /// `submit` or a workflow step.
+    pub step: String,
+    pub status_after: ReportStatus,
+    /// The organisation acted for or dispatched to.
+    pub org: Option<OrgId>,
+    pub public_note: Option<String>,
+}
+
+#[derive(sqlx::FromRow)]
+struct TimelineRow {
+    at: i64,
+    step: String,
+    status_after: String,
+    org_id: Option<String>,
+    public_note: Option<String>,
+}
+
+/// The public timeline of a report, oldest first: no actors, no private notes.
+pub async fn timeline(db: &Db, id: ReportId) -> StoreResult<Vec<TimelineEntry>> {
+    let rows = on_pool!(db, pool => sqlx::query_as::<_, TimelineRow>(
+        "SELECT at, step, status_after, org_id, public_note FROM report_events WHERE report_id = $1 ORDER BY at, id",
+    )
+    .bind(id.to_string())
+    .fetch_all(pool)
+    .await)?;
+    rows.into_iter()
+        .map(|row| {
+            Ok(TimelineEntry {
+                at: Timestamp(row.at),
+                step: row.step,
+                status_after: stored(ReportStatus::parse(&row.status_after), "report status")?,
+                org: parse_stored_opt(row.org_id.as_deref(), "organisation id")?,
+                public_note: row.public_note,
+            })
+        })
+        .collect()
+}
+
+/// Who filed a report. Only for officers the web layer authorised; the
+/// caller audits views of an anonymous reporter's identity.
+pub async fn reporter(db: &Db, id: ReportId) -> StoreResult<ReporterIdentity> {
+    let row: Option<(Option<String>, Option<String>, Option<String>)> = on_pool!(db, pool => sqlx::query_as(
+        "SELECT name, phone, email FROM report_reporters WHERE report_id = $1",
+    )
+    .bind(id.to_string())
+    .fetch_optional(pool)
+    .await)?;
+    let (name, phone, email) = row.ok_or(StoreError::NotFound)?;
+    Ok(ReporterIdentity { name, phone: phone.map(PhoneNumber::from_stored), email: email.map(Email::from_stored) })
+}
+
+/// How many reports a contact key or account filed since `since` (for
+/// per-contact rate limits).
+pub async fn count_recent_by_contact(db: &Db, reporter: &ReporterIdentity, since: Timestamp) -> StoreResult<i64> {
+    let Some(key) = contact_key(reporter).map(|k| hex(&Sha256::digest(k.as_bytes()))) else { return Ok(0) };
+    Ok(on_pool!(db, pool => sqlx::query_scalar(
+        "SELECT COUNT(*) FROM report_reporters p JOIN reports r ON r.id = p.report_id \
+         WHERE p.contact_key = $1 AND r.created_at >= $2",
+    )
+    .bind(key)
+    .bind(since.millis())
+    .fetch_one(pool)
+    .await)?)
+}
+
+/// An attachment's description (its bytes: [`attachment_bytes`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttachmentMeta {
+    pub id: AttachmentId,
+    pub mime: String,
+    pub byte_size: i64,
+    pub sha256: String,
+}
+
+/// The files filed with a report, in the order sent.
+pub async fn attachments(db: &Db, report: ReportId) -> StoreResult<Vec<AttachmentMeta>> {
+    let rows: Vec<(String, String, i64, String)> = on_pool!(db, pool => sqlx::query_as(
+        "SELECT id, mime, byte_size, sha256 FROM report_attachments \
+         WHERE report_id = $1 AND event_id IS NULL ORDER BY position",
+    )
+    .bind(report.to_string())
+    .fetch_all(pool)
+    .await)?;
+    rows.into_iter()
+        .map(|(id, mime, byte_size, sha256)| {
+            Ok(AttachmentMeta { id: parse_stored(&id, "attachment id")?, mime, byte_size, sha256 })
+        })
+        .collect()
+}
+
+/// An attachment's type and bytes, if it belongs to `report` (the web
+/// layer decides who may read them).
+pub async fn attachment_bytes(db: &Db, report: ReportId, id: AttachmentId) -> StoreResult<Option<(String, Vec<u8>)>> {
+    Ok(on_pool!(db, pool => sqlx::query_as(
+        "SELECT mime, bytes FROM report_attachments WHERE id = $1 AND report_id = $2",
+    )
+    .bind(id.to_string())
+    .bind(report.to_string())
+    .fetch_optional(pool)
+    .await)?)
+}
+
+/// How many reports are stored.
+pub async fn count(db: &Db) -> StoreResult<i64> {
+    Ok(on_pool!(db, pool => sqlx::query_scalar("SELECT COUNT(*) FROM reports").fetch_one(pool).await)?)
+}
+
+// ------------------------------------------------------------ the officers' workflow
+
+#[derive(sqlx::FromRow)]
+struct RefRow {
+    status: String,
+    mode: String,
+    region_code: String,
+    assigned_org_id: Option<String>,
+    org_kind: Option<String>,
+    org_region: Option<String>,
+}
+
+/// What authorization needs to know of a report: [`ReportRef`].
+pub async fn report_ref(db: &Db, id: ReportId) -> StoreResult<ReportRef> {
+    let row = on_pool!(db, pool => sqlx::query_as::<_, RefRow>(
+        "SELECT r.status, r.mode, r.region_code, r.assigned_org_id, o.kind AS org_kind, o.region_code AS org_region \
+         FROM reports r LEFT JOIN organisations o ON o.id = r.assigned_org_id WHERE r.id = $1",
+    )
+    .bind(id.to_string())
+    .fetch_optional(pool)
+    .await)?;
+    let row = row.ok_or(StoreError::NotFound)?;
+    let assigned = match (row.assigned_org_id, row.org_kind, row.org_region) {
+        (Some(org), Some(kind), Some(org_region)) => Some(OrgRef {
+            id: parse_stored(&org, "organisation id")?,
+            kind: stored(OrgKind::parse(&kind), "organisation kind")?,
+            region: parse_stored(&org_region, "region code")?,
+        }),
+        _ => None,
+    };
+    Ok(ReportRef {
+        id,
+        status: stored(ReportStatus::parse(&row.status), "report status")?,
+        mode: stored(ReporterMode::parse(&row.mode), "reporter mode")?,
+        region: parse_stored(&row.region_code, "region code")?,
+        assigned,
+    })
+}
+
+/// An officer's step on a case.
+#[derive(Debug, Clone)]
+pub struct StepInput {
+    pub step: ReportStep,
+    /// The body to dispatch to ([`ReportStep::Dispatch`]).
+    pub org: Option<OrgId>,
+    /// Shown on the tracking page: the answer, the reason for a hold or an
+    /// archive, where a case that is not ours belongs.
+    pub public_note: Option<String>,
+    /// For officers only.
+    pub private_note: Option<String>,
+}
+
+/// The steps whose public note is required: an answer, or a reason.
+fn needs_public_note(step: ReportStep) -> bool {
+    matches!(step, ReportStep::Answer | ReportStep::Hold | ReportStep::NotAuthority | ReportStep::Archive)
+}
+
+/// Takes an officer's step on a report whose version is still `version`
+/// (else `Stale`, nothing written; the web layer has checked who may).
+/// Moves the status by the state machine (`Invalid` on `status` when the
+/// step is not allowed), sets the stage's deadline from the holiday
+/// calendar, appends the timeline event and the audit entry, and records
+/// the change.
+pub async fn take_step(
+    tx: &mut Tx<'_>,
+    id: ReportId,
+    version: i64,
+    input: &StepInput,
+    actor: Option<UserId>,
+) -> StoreResult<Report> {
+    let before = get_tx(tx, id).await?.ok_or(StoreError::NotFound)?;
+    if before.version != version {
+        return Err(StoreError::Stale);
+    }
+    let next = transition(before.status, input.step).map_err(|e| StoreError::Invalid(e.into()))?;
+    if needs_public_note(input.step) && input.public_note.is_none() {
+        return Err(StoreError::Invalid(FieldError::new("public_note", ValidationCode::Required)));
+    }
+    let assigned = match input.step {
+        ReportStep::Dispatch => {
+            let org = input.org.ok_or_else(|| StoreError::Invalid(FieldError::new("org", ValidationCode::Required)))?;
+            require_handler(tx, org, &before.region).await?;
+            Some(org)
+        }
+        ReportStep::ReturnToVerifier => None,
+        _ => before.assigned_org,
+    };
+    let now = Timestamp::now();
+    let calendar = calendar_from(tx, wib_date(now)).await?;
+    let due_at = match input.step {
+        ReportStep::Verify | ReportStep::FollowUp => before.due_at,
+        ReportStep::Dispatch | ReportStep::Reopen => Some(calendar.deadline(now, FOLLOW_UP_WORKING_DAYS)),
+        ReportStep::Resume | ReportStep::ReturnToVerifier => Some(calendar.deadline(now, VERIFY_WORKING_DAYS)),
+        // The reporter may respond or reopen until then; then it closes.
+        ReportStep::Answer => Some(calendar.deadline(now, RESPONSE_WINDOW_WORKING_DAYS)),
+        ReportStep::Hold | ReportStep::NotAuthority | ReportStep::Archive => None,
+    };
+    let updated = exec!(
+        tx,
+        sqlx::query(
+            "UPDATE reports SET status = $1, assigned_org_id = $2, due_at = $3, updated_at = $4, \
+             version = version + 1 WHERE id = $5 AND version = $6",
+        )
+        .bind(next.as_str())
+        .bind(assigned.map(|o| o.to_string()))
+        .bind(due_at.map(Timestamp::millis))
+        .bind(now.millis())
+        .bind(id.to_string())
+        .bind(version)
+    )?;
+    if updated == 0 {
+        return Err(StoreError::Stale);
+    }
+    let event = Event {
+        step: input.step.as_str(),
+        status_after: next,
+        actor,
+        org: if input.step == ReportStep::Dispatch { assigned } else { before.assigned_org },
+        public_note: input.public_note.as_deref(),
+        private_note: input.private_note.as_deref(),
+    };
+    insert_event(tx, id, now, &event).await?;
+    audit::append(
+        tx,
+        &AuditEntry {
+            actor,
+            action: step_action(input.step),
+            target_kind: "report",
+            target_id: id.to_string(),
+            scope_region: before.region.clone(),
+            before: Some(json!({ "status": before.status.as_str(), "org": before.assigned_org })),
+            after: Some(json!({ "status": next.as_str(), "org": assigned })),
+        },
+    )
+    .await?;
+    changes::record(tx, Entity::Report, &id.to_string()).await?;
+    get_tx(tx, id).await?.ok_or(StoreError::NotFound)
+}
+
+/// The audit action of a step.
+fn step_action(step: ReportStep) -> &'static str {
+    match step {
+        ReportStep::Verify => action::REPORT_VERIFY,
+        ReportStep::Dispatch => action::REPORT_DISPATCH,
+        ReportStep::FollowUp => action::REPORT_FOLLOW_UP,
+        ReportStep::Answer => action::REPORT_ANSWER,
+        ReportStep::Hold => action::REPORT_HOLD,
+        ReportStep::Resume => action::REPORT_RESUME,
+        ReportStep::NotAuthority => action::REPORT_NOT_AUTHORITY,
+        ReportStep::ReturnToVerifier => action::REPORT_RETURN,
+        ReportStep::Archive => action::REPORT_ARCHIVE,
+        ReportStep::Reopen => action::REPORT_REOPEN,
+    }
+}
+
+/// A case is dispatched to an agency or a body without accounts that
+/// serves where it was filed: in the same province, at or above the
+/// report's regency (a district office for its district). `Invalid` on
+/// `org` otherwise.
+async fn require_handler(tx: &mut Tx<'_>, org: OrgId, report_region: &RegionCode) -> StoreResult<()> {
+    let row: Option<(String, String)> = on_tx!(tx, conn => sqlx::query_as("SELECT kind, region_code FROM organisations WHERE id = $1")
+            .bind(org.to_string())
+            .fetch_optional(conn)
+            .await)?;
+    let refuse = || StoreError::Invalid(FieldError::new("org", ValidationCode::InvalidChoice));
+    let (kind, region) = row.ok_or_else(refuse)?;
+    let region: RegionCode = parse_stored(&region, "region code")?;
+    let handles = matches!(OrgKind::parse(&kind), Some(OrgKind::Agency | OrgKind::Body))
+        && (region.contains(report_region) || report_region.contains(&region));
+    if handles { Ok(()) } else { Err(refuse()) }
+}
+
+/// A timeline event to append.
+struct Event<'a> {
+    step: &'a str,
+    status_after: ReportStatus,
+    actor: Option<UserId>,
+    org: Option<OrgId>,
+    public_note: Option<&'a str>,
+    private_note: Option<&'a str>,
+}
+
+async fn insert_event(tx: &mut Tx<'_>, report: ReportId, at: Timestamp, event: &Event<'_>) -> StoreResult<()> {
+    exec!(
+        tx,
+        sqlx::query(
+            "INSERT INTO report_events (id, report_id, at, step, status_after, actor_id, org_id, public_note, \
+             private_note) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(uuid::Uuid::now_v7().to_string())
+        .bind(report.to_string())
+        .bind(at.millis())
+        .bind(event.step)
+        .bind(event.status_after.as_str())
+        .bind(event.actor.map(|u| u.to_string()))
+        .bind(event.org.map(|o| o.to_string()))
+        .bind(event.public_note)
+        .bind(event.private_note)
+    )?;
+    Ok(())
+}
+
+async fn get_tx(tx: &mut Tx<'_>, id: ReportId) -> StoreResult<Option<Report>> {
+    let sql = format!("SELECT {REPORT_COLUMNS} FROM reports r WHERE r.id = $1");
+    let row = on_tx!(tx, conn => sqlx::query_as::<_, ReportRow>(&sql).bind(id.to_string()).fetch_optional(conn).await)?;
+    row.map(ReportRow::into_report).transpose()
+}
+
+/// One entry of a case's full timeline, as officers see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseEvent {
+    pub at: Timestamp,
+    pub step: String,
+    pub status_after: ReportStatus,
+    pub actor: Option<UserId>,
+    pub org: Option<OrgId>,
+    pub public_note: Option<String>,
+    pub private_note: Option<String>,
+}
+
+/// The full timeline of a case, oldest first, private notes included.
+pub async fn case_events(db: &Db, id: ReportId) -> StoreResult<Vec<CaseEvent>> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        at: i64,
+        step: String,
+        status_after: String,
+        actor_id: Option<String>,
+        org_id: Option<String>,
+        public_note: Option<String>,
+        private_note: Option<String>,
+    }
+    let rows = on_pool!(db, pool => sqlx::query_as::<_, Row>(
+        "SELECT at, step, status_after, actor_id, org_id, public_note, private_note FROM report_events \
+         WHERE report_id = $1 ORDER BY at, id",
+    )
+    .bind(id.to_string())
+    .fetch_all(pool)
+    .await)?;
+    rows.into_iter()
+        .map(|row| {
+            Ok(CaseEvent {
+                at: Timestamp(row.at),
+                step: row.step,
+                status_after: stored(ReportStatus::parse(&row.status_after), "report status")?,
+                actor: parse_stored_opt(row.actor_id.as_deref(), "user id")?,
+                org: parse_stored_opt(row.org_id.as_deref(), "organisation id")?,
+                public_note: row.public_note,
+                private_note: row.private_note,
+            })
+        })
+        .collect()
+}
+
+/// Records that `actor` saw the identity of an anonymous reporter (the
+/// audit log keeps who and when, not the identity).
+pub async fn log_identity_view(tx: &mut Tx<'_>, report: &ReportRef, actor: UserId) -> StoreResult<()> {
+    audit::append(
+        tx,
+        &AuditEntry {
+            actor: Some(actor),
+            action: action::REPORT_VIEW_IDENTITY,
+            target_kind: "report",
+            target_id: report.id.to_string(),
+            scope_region: report.region.clone(),
+            before: None,
+            after: Some(json!({ "mode": report.mode.as_str() })),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// Which reports a queue lists.
+#[derive(Debug, Clone, Default)]
+pub struct QueueFilter {
+    /// One status; `None`: every unsettled case, by deadline.
+    pub status: Option<ReportStatus>,
+}
+
+/// Most reports a queue page holds.
+pub const QUEUE_PAGE: i64 = 50;
+
+/// One page of an officer's queue: the reports of `scope`, unsettled ones
+/// by deadline (soonest first), one status's newest first. `page` counts from 1.
+pub async fn queue(db: &Db, scope: &ReportQueueScope, filter: &QueueFilter, page: i64) -> StoreResult<Vec<Report>> {
+    if scope.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut args = Args::default();
+    let mut reach: Vec<String> =
+        scope.verifies_within.iter().map(|r| args.within("r.region_code", Some("r.regency_code"), r)).collect();
+    if !scope.agencies.is_empty() {
+        let ids: Vec<String> = scope.agencies.iter().map(|o| args.text(o.to_string())).collect();
+        reach.push(format!("r.assigned_org_id IN ({})", ids.join(", ")));
+    }
+    let (status_condition, order) = match filter.status {
+        Some(status) => (format!("r.status = {}", args.text(status.as_str())), "r.created_at DESC, r.id DESC"),
+        None => {
+            let open = [
+                ReportStatus::Baru,
+                ReportStatus::Terverifikasi,
+                ReportStatus::Didisposisikan,
+                ReportStatus::Ditindaklanjuti,
+            ];
+            let list: Vec<String> = open.iter().map(|s| args.text(s.as_str())).collect();
+            (format!("r.status IN ({})", list.join(", ")), "r.due_at, r.id")
+        }
+    };
+    let limit = args.int(QUEUE_PAGE);
+    let offset = args.int((page.max(1) - 1) * QUEUE_PAGE);
+    let sql = format!(
+        "SELECT {REPORT_COLUMNS} FROM reports r WHERE ({}) AND {status_condition} ORDER BY {order} LIMIT {limit} OFFSET {offset}",
+        reach.join(" OR ")
+    );
+    let rows = on_pool!(db, pool => bind_args!(sqlx::query_as::<_, ReportRow>(&sql), args).fetch_all(pool).await)?;
+    rows.into_iter().map(ReportRow::into_report).collect()
+}

@@ -1,0 +1,355 @@
+//! Contract tests of aspirations, run on SQLite and PostgreSQL alike:
+//! filing with tracking numbers and deadlines, the reporter's identity kept
+//! apart, idempotent retries, duplicate and abuse flags, refusals that
+//! store nothing, and the holiday calendar's seeding.
+
+use chrono::{Datelike, NaiveDate, Weekday};
+use jembatan_domain::aspiration::{
+    Channel, Filing, NewReport, ReportClass, ReportForm, ReportStatus, ReporterMode, TrackingNumber,
+};
+use jembatan_domain::aspiration::{ReportId, ReportStep};
+use jembatan_domain::authz::ReportQueueScope;
+use jembatan_domain::calendar::{WorkingCalendar, wib_date};
+use jembatan_domain::kim::KimForm;
+use jembatan_domain::organisation::OrganisationForm;
+use jembatan_domain::{OrgId, RegionCode, Timestamp, ValidationCode};
+use jembatan_store::aspirations::{self, Filed, NewAttachment, QueueFilter, StepInput, Submission};
+use jembatan_store::{Db, StoreError, audit, contract_tests, holidays, kims, organisations};
+
+fn form() -> ReportForm {
+    ReportForm {
+        class: "pengaduan".into(),
+        title: "Jalan berlubang di depan balai desa".into(),
+        description: "Lubang sedalam 30 cm di jalan desa membahayakan pengendara motor sejak dua minggu.".into(),
+        category: "jalan-infrastruktur".into(),
+        region: "35.23.01.2001".into(),
+        lat: "-6.95".into(),
+        lon: "112.05".into(),
+        mode: "anonymous".into(),
+        name: "Sulastri Wulandari".into(),
+        phone: "0813-1111-2222".into(),
+        email: "sulastri@contoh.id".into(),
+        ..ReportForm::default()
+    }
+}
+
+fn validated(form: &ReportForm) -> NewReport {
+    form.validate(Filing { with_account: false, region_may_be_located: true }, wib_date(Timestamp::now())).unwrap()
+}
+
+fn submission() -> Submission {
+    Submission {
+        channel: Channel::Web,
+        filed_by: None,
+        facilitated_by: None,
+        province: RegionCode::parse("35").unwrap(),
+        idempotency: None,
+        attachments: Vec::new(),
+    }
+}
+
+async fn file(db: &Db, report: NewReport, submission: Submission) -> Result<Filed, StoreError> {
+    db.write(move |tx| Box::pin(async move { aspirations::submit(tx, &report, &submission).await })).await
+}
+
+async fn count(db: &Db, table: &str) -> i64 {
+    let sql = format!("SELECT COUNT(*) FROM {table}");
+    db.write(move |tx| {
+        Box::pin(async move {
+            Ok(jembatan_store::on_tx!(tx, conn => sqlx::query_scalar::<_, i64>(&sql).fetch_one(conn).await)?)
+        })
+    })
+    .await
+    .unwrap()
+}
+
+fn invalid(err: StoreError) -> (String, ValidationCode) {
+    match err {
+        StoreError::Invalid(e) => (e.field, e.code),
+        other => panic!("expected Invalid, got {other:?}"),
+    }
+}
+
+async fn kim(db: &Db) -> OrgId {
+    let new = KimForm {
+        name: "KIM Sugihwaras".into(),
+        village: "35.23.01.2001".into(),
+        status: "terdaftar".into(),
+        sk_number: "188/1/2024".into(),
+        sk_issuer: "Bupati Tuban".into(),
+        sk_date: "2024-01-15".into(),
+        ..KimForm::default()
+    }
+    .validate()
+    .unwrap();
+    db.write(move |tx| Box::pin(async move { kims::register(tx, &new, None).await })).await.unwrap().id()
+}
+
+async fn office(db: &Db, kind: &str, body_kind: &str, name: &str, region: &str) -> OrgId {
+    let new = OrganisationForm {
+        kind: kind.into(),
+        body_kind: body_kind.into(),
+        name: name.into(),
+        region: region.into(),
+        categories: if kind == "agency" { vec!["infrastruktur".into()] } else { vec![] },
+        ..OrganisationForm::default()
+    }
+    .validate()
+    .unwrap();
+    db.write(move |tx| Box::pin(async move { organisations::create(tx, &new, None).await })).await.unwrap().id
+}
+
+fn step(step: ReportStep, org: Option<OrgId>, public_note: Option<&str>) -> StepInput {
+    StepInput { step, org, public_note: public_note.map(str::to_owned), private_note: Some("cek lapangan".into()) }
+}
+
+async fn take(db: &Db, id: ReportId, version: i64, input: StepInput) -> Result<aspirations::Report, StoreError> {
+    db.write(move |tx| Box::pin(async move { aspirations::take_step(tx, id, version, &input, None).await })).await
+}
+
+contract_tests! {
+    async fn a_case_is_verified_dispatched_followed_up_and_answered(db) {
+        let dpupr = office(&db, "agency", "", "Dinas PUPR Tuban", "35.23").await;
+        let filed = file(&db, validated(&form()), submission()).await.unwrap();
+        let report = take(&db, filed.id, 1, step(ReportStep::Verify, None, None)).await.unwrap();
+        assert_eq!((report.status, report.version), (jembatan_domain::aspiration::ReportStatus::Terverifikasi, 2));
+        let verify_due = report.due_at;
+
+        let report = take(&db, filed.id, 2, step(ReportStep::Dispatch, Some(dpupr), None)).await.unwrap();
+        assert_eq!(report.assigned_org, Some(dpupr));
+        assert!(report.due_at > verify_due, "the follow-up clock starts at dispatch");
+        let calendar = WorkingCalendar::new(
+            holidays::list_year(&db, wib_date(Timestamp::now()).year()).await.unwrap().into_iter().map(|h| h.date),
+        );
+        let due = wib_date(report.due_at.unwrap());
+        assert_eq!(calendar.working_days_between(wib_date(report.updated_at), due), 5);
+
+        take(&db, filed.id, 3, step(ReportStep::FollowUp, None, None)).await.unwrap();
+        // An answer needs its text.
+        let err = take(&db, filed.id, 4, step(ReportStep::Answer, None, None)).await.unwrap_err();
+        assert_eq!(invalid(err), ("public_note".into(), ValidationCode::Required));
+        let answered = "Lubang sudah ditambal pada 2 Desember.";
+        let report = take(&db, filed.id, 4, step(ReportStep::Answer, None, Some(answered))).await.unwrap();
+        assert!(report.status.is_settled());
+
+        let timeline = aspirations::timeline(&db, filed.id).await.unwrap();
+        let steps: Vec<&str> = timeline.iter().map(|e| e.step.as_str()).collect();
+        assert_eq!(steps, ["submit", "verify", "dispatch", "follow_up", "answer"]);
+        assert_eq!(timeline[2].org, Some(dpupr));
+        assert_eq!(timeline[4].public_note.as_deref(), Some(answered));
+        let events = aspirations::case_events(&db, filed.id).await.unwrap();
+        assert_eq!(events[1].private_note.as_deref(), Some("cek lapangan"));
+
+        let audited = audit::for_target(&db, "report", &filed.id.to_string()).await.unwrap();
+        let actions: Vec<&str> = audited.iter().rev().map(|a| a.action.as_str()).collect();
+        assert_eq!(actions, ["report.verify", "report.dispatch", "report.follow_up", "report.answer"]);
+        assert!(!audited.iter().any(|a| a.after.as_ref().unwrap().to_string().contains("Lubang")), "no text in the audit log");
+    }
+
+    async fn a_second_officer_on_a_stale_page_changes_nothing(db) {
+        let filed = file(&db, validated(&form()), submission()).await.unwrap();
+        take(&db, filed.id, 1, step(ReportStep::Verify, None, None)).await.unwrap();
+        let err = take(&db, filed.id, 1, step(ReportStep::Archive, None, Some("Ganda."))).await.unwrap_err();
+        assert!(matches!(err, StoreError::Stale));
+        let err = take(&db, filed.id, 2, step(ReportStep::Answer, None, Some("x"))).await.unwrap_err();
+        assert_eq!(invalid(err), ("status".into(), ValidationCode::InvalidTransition));
+        let report = aspirations::get(&db, filed.id).await.unwrap().unwrap();
+        assert_eq!((report.version, report.status.as_str()), (2, "terverifikasi"));
+        assert_eq!(aspirations::timeline(&db, filed.id).await.unwrap().len(), 2);
+    }
+
+    async fn a_case_goes_only_to_a_body_that_serves_its_region(db) {
+        let malang = office(&db, "agency", "", "Dinas PU Malang", "35.07").await;
+        let kim = kim(&db).await;
+        let pln = office(&db, "body", "state_company", "PLN UP3 Tuban", "35.23").await;
+        let filed = file(&db, validated(&form()), submission()).await.unwrap();
+        take(&db, filed.id, 1, step(ReportStep::Verify, None, None)).await.unwrap();
+        for wrong in [malang, kim, OrgId::generate()] {
+            let err = take(&db, filed.id, 2, step(ReportStep::Dispatch, Some(wrong), None)).await.unwrap_err();
+            assert_eq!(invalid(err), ("org".into(), ValidationCode::InvalidChoice));
+        }
+        let err = take(&db, filed.id, 2, step(ReportStep::Dispatch, None, None)).await.unwrap_err();
+        assert_eq!(invalid(err), ("org".into(), ValidationCode::Required));
+        let report = take(&db, filed.id, 2, step(ReportStep::Dispatch, Some(pln), None)).await.unwrap();
+        assert_eq!(report.assigned_org, Some(pln));
+        // The agency hands it back: the verifier's clock again, nobody assigned.
+        let report = take(&db, filed.id, 3, step(ReportStep::ReturnToVerifier, None, None)).await.unwrap();
+        assert_eq!((report.assigned_org, report.status.as_str()), (None, "terverifikasi"));
+    }
+
+    async fn queues_list_the_cases_of_the_officers_scope_by_deadline(db) {
+        let dpupr = office(&db, "agency", "", "Dinas PUPR Tuban", "35.23").await;
+        let tuban = file(&db, validated(&form()), submission()).await.unwrap();
+        let mut in_malang = form();
+        in_malang.region = "35.07.01.2001".into();
+        in_malang.phone = "0857-1212-3434".into();
+        in_malang.email.clear();
+        let malang = file(&db, validated(&in_malang), submission()).await.unwrap();
+        let tuban_officer = ReportQueueScope { verifies_within: vec![RegionCode::parse("35.23").unwrap()], agencies: vec![] };
+        let province = ReportQueueScope { verifies_within: vec![RegionCode::parse("35").unwrap()], agencies: vec![] };
+        let agency = ReportQueueScope { verifies_within: vec![], agencies: vec![dpupr] };
+        let ids = |reports: Vec<aspirations::Report>| reports.into_iter().map(|r| r.id).collect::<Vec<_>>();
+        let open = QueueFilter::default();
+        assert_eq!(ids(aspirations::queue(&db, &tuban_officer, &open, 1).await.unwrap()), [tuban.id]);
+        assert_eq!(ids(aspirations::queue(&db, &province, &open, 1).await.unwrap()), [tuban.id, malang.id]);
+        assert!(aspirations::queue(&db, &agency, &open, 1).await.unwrap().is_empty());
+
+        take(&db, tuban.id, 1, step(ReportStep::Verify, None, None)).await.unwrap();
+        take(&db, tuban.id, 2, step(ReportStep::Dispatch, Some(dpupr), None)).await.unwrap();
+        assert_eq!(ids(aspirations::queue(&db, &agency, &open, 1).await.unwrap()), [tuban.id]);
+        // Sooner deadlines first: the Malang case still waits for verification (3 days).
+        assert_eq!(ids(aspirations::queue(&db, &province, &open, 1).await.unwrap()), [malang.id, tuban.id]);
+        let dispatched = QueueFilter { status: Some(jembatan_domain::aspiration::ReportStatus::Didisposisikan) };
+        assert_eq!(ids(aspirations::queue(&db, &province, &dispatched, 1).await.unwrap()), [tuban.id]);
+        assert!(aspirations::queue(&db, &province, &open, 2).await.unwrap().is_empty());
+    }
+
+    async fn a_filed_report_gets_a_tracking_number_deadlines_and_a_timeline(db) {
+        let mut with_photo = submission();
+        with_photo.attachments = vec![NewAttachment { mime: "image/png".into(), bytes: vec![1, 2, 3] }];
+        let before = Timestamp::now();
+        let filed = file(&db, validated(&form()), with_photo).await.unwrap();
+        assert!(filed.tracking.as_str().starts_with("ASP-35-"), "{}", filed.tracking);
+        assert!(!filed.replayed && !filed.held && filed.duplicate_of.is_none());
+
+        let report = aspirations::by_tracking(&db, &filed.tracking).await.unwrap().unwrap();
+        assert_eq!(report.id, filed.id);
+        assert_eq!(report.status, ReportStatus::Baru);
+        assert_eq!(report.class, ReportClass::Pengaduan);
+        assert_eq!(report.mode, ReporterMode::Anonymous);
+        assert_eq!(report.region.as_str(), "35.23.01.2001");
+        assert_eq!(report.location.unwrap().lat_e6, -6_950_000);
+        assert_eq!(report.attachments, 1);
+        assert_eq!(report.answer_due_at, None);
+        assert!(report.text_is_public());
+
+        // Verification is due at the end of the third working day after filing.
+        let calendar = WorkingCalendar::new(
+            holidays::list_year(&db, wib_date(before).year()).await.unwrap().into_iter().map(|h| h.date),
+        );
+        let due = report.due_at.unwrap();
+        assert_eq!(due, calendar.deadline(before, 3));
+        assert!(!matches!(wib_date(due).weekday(), Weekday::Sat | Weekday::Sun));
+        assert!(report.settle_by.millis() - report.created_at.millis() == 60 * 24 * 3600 * 1000);
+
+        let timeline = aspirations::timeline(&db, filed.id).await.unwrap();
+        assert_eq!(timeline.len(), 1);
+        assert_eq!((timeline[0].step.as_str(), timeline[0].status_after), ("submit", ReportStatus::Baru));
+
+        let reporter = aspirations::reporter(&db, filed.id).await.unwrap();
+        assert_eq!(reporter.name.as_deref(), Some("Sulastri Wulandari"));
+        assert_eq!(reporter.phone.unwrap().as_str(), "+6281311112222");
+
+        // The tracking number is typed back in any case and spacing.
+        let typed = TrackingNumber::parse(&filed.tracking.as_str().to_lowercase().replace('-', " ")).unwrap();
+        assert_eq!(aspirations::by_tracking(&db, &typed).await.unwrap().unwrap().id, filed.id);
+    }
+
+    async fn a_retry_with_the_same_idempotency_key_returns_the_first_report(db) {
+        let mut first = submission();
+        first.idempotency = Some(("key-1".into(), "sha-a".into()));
+        let filed = file(&db, validated(&form()), first.clone()).await.unwrap();
+        let again = file(&db, validated(&form()), first).await.unwrap();
+        assert_eq!((again.id, &again.tracking, again.replayed), (filed.id, &filed.tracking, true));
+        assert_eq!(count(&db, "reports").await, 1);
+
+        let mut other_body = submission();
+        other_body.idempotency = Some(("key-1".into(), "sha-b".into()));
+        assert!(matches!(file(&db, validated(&form()), other_body).await, Err(StoreError::Conflict("idempotency_key"))));
+        assert_eq!(count(&db, "reports").await, 1);
+        assert_eq!(count(&db, "report_events").await, 1);
+    }
+
+    async fn unknown_categories_regions_and_kims_store_nothing(db) {
+        let mut unknown_category = form();
+        unknown_category.category = "perpajakan".into();
+        let err = file(&db, validated(&unknown_category), submission()).await.unwrap_err();
+        assert_eq!(invalid(err), ("category".into(), ValidationCode::InvalidChoice));
+
+        let mut unknown_region = form();
+        unknown_region.region = "35.23.01.9999".into();
+        let err = file(&db, validated(&unknown_region), submission()).await.unwrap_err();
+        assert_eq!(invalid(err), ("region".into(), ValidationCode::UnknownRegion));
+
+        let mut not_a_kim = submission();
+        not_a_kim.facilitated_by = Some(OrgId::generate());
+        let err = file(&db, validated(&form()), not_a_kim).await.unwrap_err();
+        assert_eq!(invalid(err), ("kim".into(), ValidationCode::InvalidChoice));
+
+        for table in ["reports", "report_reporters", "report_events", "report_attachments"] {
+            assert_eq!(count(&db, table).await, 0, "{table}");
+        }
+    }
+
+    async fn a_kim_files_for_a_neighbour(db) {
+        let kim = kim(&db).await;
+        let mut facilitated = submission();
+        facilitated.facilitated_by = Some(kim);
+        let filed = file(&db, validated(&form()), facilitated).await.unwrap();
+        let report = aspirations::get(&db, filed.id).await.unwrap().unwrap();
+        assert_eq!(report.facilitated_by, Some(kim));
+    }
+
+    async fn the_same_reporter_resending_within_a_day_is_flagged_not_dropped(db) {
+        let first = file(&db, validated(&form()), submission()).await.unwrap();
+        let mut resent = form();
+        resent.description.push_str(" Mohon segera.");
+        resent.email.clear();
+        let second = file(&db, validated(&resent), submission()).await.unwrap();
+        assert_eq!(second.duplicate_of.as_ref(), Some(&first.tracking));
+        assert_ne!(second.tracking, first.tracking);
+        assert_eq!(aspirations::get(&db, second.id).await.unwrap().unwrap().duplicate_of, Some(first.id));
+
+        let mut someone_else = form();
+        someone_else.phone = "0857-0000-1111".into();
+        someone_else.email.clear();
+        assert_eq!(file(&db, validated(&someone_else), submission()).await.unwrap().duplicate_of, None);
+        assert_eq!(count(&db, "reports").await, 3);
+    }
+
+    async fn abusive_text_is_held_and_not_public(db) {
+        let mut abusive = form();
+        abusive.description = "Pejabat desa goblok, jalan rusak dibiarkan.".into();
+        let filed = file(&db, validated(&abusive), submission()).await.unwrap();
+        assert!(filed.held);
+        let report = aspirations::get(&db, filed.id).await.unwrap().unwrap();
+        assert!(report.held && !report.text_is_public());
+    }
+
+    async fn a_located_report_without_region_waits_at_the_province(db) {
+        let mut located = form();
+        located.region.clear();
+        let filed = file(&db, validated(&located), submission()).await.unwrap();
+        let report = aspirations::get(&db, filed.id).await.unwrap().unwrap();
+        assert_eq!(report.region.as_str(), "35");
+        assert!(report.region_unconfirmed);
+    }
+
+    async fn an_information_request_runs_on_its_own_clock(db) {
+        let mut request = form();
+        request.class = "permintaan_informasi".into();
+        request.mode = "named".into();
+        let filed = file(&db, validated(&request), submission()).await.unwrap();
+        let report = aspirations::get(&db, filed.id).await.unwrap().unwrap();
+        let (verify, answer) = (report.due_at.unwrap(), report.answer_due_at.unwrap());
+        assert!(answer.millis() - verify.millis() >= 7 * 24 * 3600 * 1000, "{verify:?} {answer:?}");
+    }
+
+    async fn the_holiday_calendar_is_seeded_once_per_year(db) {
+        let days = holidays::list_year(&db, 2026).await.unwrap();
+        assert!(days.iter().any(|h| h.date == NaiveDate::from_ymd_opt(2026, 8, 17).unwrap()));
+        assert!(holidays::years(&db).await.unwrap().contains(&2027));
+        // Two holidays on one day are one row under both names.
+        let double = holidays::list_year(&db, 2021).await.unwrap();
+        let may_13 = double.iter().find(|h| h.date == NaiveDate::from_ymd_opt(2021, 5, 13).unwrap()).unwrap();
+        assert!(may_13.name.contains(" / "), "{}", may_13.name);
+
+        // A removed day stays removed: the year was seeded.
+        db.write(|tx| Box::pin(async move {
+            Ok(jembatan_store::exec!(tx, sqlx::query("DELETE FROM holidays WHERE day = '2026-08-17'"))?)
+        })).await.unwrap();
+        assert_eq!(holidays::seed_embedded(&db).await.unwrap(), 0);
+        let days = holidays::list_year(&db, 2026).await.unwrap();
+        assert!(!days.iter().any(|h| h.date == NaiveDate::from_ymd_opt(2026, 8, 17).unwrap()));
+    }
+}

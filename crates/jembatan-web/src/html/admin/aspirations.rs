@@ -1,0 +1,533 @@
+//! The officers' side of aspirations: the queue (`/admin/aspirasi`: the
+//! cases of the viewer's regency or agency, unsettled ones by deadline,
+//! near and past deadlines marked), a case in full (`/admin/aspirasi/{id}`:
+//! text, attachments, the timeline with private notes, the reporter's
+//! identity where allowed, the steps the viewer may take) and the steps
+//! themselves (`POST /admin/aspirasi/{id}/{step}`), SP4N-LAPOR!'s
+//! verify → dispatch → follow up → answer.
+//!
+//! An anonymous reporter's identity is shown only after the verifier asks
+//! for it (`POST .../identitas`), and each such view is audited.
+
+use askama::Template;
+use axum::extract::{Path, Query};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use jembatan_domain::aspiration::{ReportId, ReportRef, ReportStatus, ReportStep, ReporterMode, transition};
+use jembatan_domain::authz::{Action, Resource, report_queue_scope};
+use jembatan_domain::organisation::{OrgKind, WorkCategory};
+use jembatan_domain::{FieldError, OrgId, RegionLevel, Timestamp, ValidationCode};
+use jembatan_store::aspirations::{self, QueueFilter, Report, StepInput};
+use jembatan_store::{StoreError, organisations};
+use serde::Deserialize;
+
+use crate::auth::{CsrfForm, Viewer};
+use crate::error::{AppError, message_key};
+use crate::forms::FormErrors;
+use crate::html::admin::{Choice, NavLink, admin_nav, admin_page, csrf_of, region_label};
+use crate::html::aspirations::{status_label, tracking_path};
+use crate::html::common::{format_time, redirect, render_private};
+use crate::layout::{Ctx, Page};
+
+/// The queue's path.
+pub const QUEUE_PATH: &str = "/admin/aspirasi";
+
+/// A case's page.
+pub fn case_path(id: ReportId) -> String {
+    format!("{QUEUE_PATH}/{id}")
+}
+
+/// The steps officers take here: the path segment, the step, who may.
+const STEPS: &[(&str, ReportStep, Action)] = &[
+    ("verifikasi", ReportStep::Verify, Action::VerifyReport),
+    ("disposisi", ReportStep::Dispatch, Action::VerifyReport),
+    ("tunda", ReportStep::Hold, Action::VerifyReport),
+    ("lanjutkan", ReportStep::Resume, Action::VerifyReport),
+    ("bukan-wewenang", ReportStep::NotAuthority, Action::VerifyReport),
+    ("arsipkan", ReportStep::Archive, Action::VerifyReport),
+    ("tindak-lanjut", ReportStep::FollowUp, Action::FollowUpReport),
+    ("jawab", ReportStep::Answer, Action::FollowUpReport),
+    ("kembalikan", ReportStep::ReturnToVerifier, Action::FollowUpReport),
+];
+
+/// The translation key of a step's label.
+fn step_key(step: ReportStep) -> String {
+    format!("report-step-{}", step.as_str().replace('_', "-"))
+}
+
+// ------------------------------------------------------------ the queue
+
+#[derive(Debug, Default, Deserialize)]
+pub struct QueueQuery {
+    pub status: Option<String>,
+    pub halaman: Option<String>,
+}
+
+/// A case as the queue lists it.
+pub struct CaseRow {
+    pub tracking: String,
+    pub href: String,
+    pub title: String,
+    pub category: String,
+    pub region: String,
+    pub status: String,
+    pub status_class: &'static str,
+    pub filed: String,
+    pub due: Option<String>,
+    /// `bad` past the deadline, `warn` within a day of it.
+    pub urgency: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "admin/aspirations.html")]
+struct QueuePage {
+    page: Page,
+    nav: Vec<NavLink>,
+    statuses: Vec<Choice>,
+    rows: Vec<CaseRow>,
+    next_href: Option<String>,
+    calendar_warning: Option<String>,
+}
+
+/// How close to its deadline a case is: `bad` past it, `warn` within a day.
+fn urgency(report: &Report, now: Timestamp) -> &'static str {
+    match report.due_at {
+        Some(due) if !report.status.is_settled() && due < now => "bad",
+        Some(due) if !report.status.is_settled() && due.millis() - now.millis() < 24 * 3600 * 1000 => "warn",
+        _ => "",
+    }
+}
+
+/// `GET /admin/aspirasi`: the viewer's cases.
+pub async fn show_queue(ctx: Ctx, viewer: Viewer, Query(query): Query<QueueQuery>) -> Result<Response, AppError> {
+    viewer.authorize(Action::ReviewReports, &Resource::Platform)?;
+    let status = match query.status.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(raw) => Some(ReportStatus::parse(raw).ok_or_else(|| AppError::bad_request("invalid_choice"))?),
+        None => None,
+    };
+    let page_number: i64 = match query.halaman.as_deref() {
+        None | Some("") => 1,
+        Some(raw) => raw.parse().ok().filter(|n| *n >= 1).ok_or_else(|| AppError::bad_request("invalid_number"))?,
+    };
+    let scope = report_queue_scope(&viewer.actor);
+    let reports = aspirations::queue(&ctx.state.db, &scope, &QueueFilter { status }, page_number).await?;
+    let categories = aspirations::categories(&ctx.state.db).await?;
+    let now = Timestamp::now();
+    let mut rows = Vec::with_capacity(reports.len());
+    for report in &reports {
+        let (status, status_class) = status_label(&ctx, report.status);
+        rows.push(CaseRow {
+            tracking: report.tracking.to_string(),
+            href: ctx.t.href(&case_path(report.id)),
+            title: report.title.clone(),
+            category: categories
+                .iter()
+                .find(|c| c.slug == report.category)
+                .map(|c| c.name(ctx.t.lang()).to_owned())
+                .unwrap_or_else(|| report.category.clone()),
+            region: region_label(&ctx, &report.region).await?,
+            status,
+            status_class,
+            filed: format_time(&ctx, report.created_at),
+            due: report.due_at.filter(|_| !report.status.is_settled()).map(|at| format_time(&ctx, at)),
+            urgency: urgency(report, now),
+        });
+    }
+    let selected = status.map(|s| s.as_str()).unwrap_or_default();
+    let statuses = ReportStatus::ALL
+        .iter()
+        .map(|s| Choice {
+            value: s.as_str().to_owned(),
+            label: status_label(&ctx, *s).0,
+            selected: s.as_str() == selected,
+        })
+        .collect();
+    let next_href = (reports.len() as i64 == aspirations::QUEUE_PAGE).then(|| {
+        let status = status.map(|s| format!("status={}&", s.as_str())).unwrap_or_default();
+        ctx.t.href(&format!("{QUEUE_PATH}?{status}halaman={}", page_number + 1))
+    });
+    let calendar_warning = calendar_warning(&ctx).await?;
+    let template = QueuePage {
+        page: admin_page(&ctx, &viewer, ctx.t.get("report-queue-title")),
+        nav: admin_nav(&ctx, &viewer),
+        statuses,
+        rows,
+        next_href,
+        calendar_warning,
+    };
+    render_private(template, StatusCode::OK)
+}
+
+/// A warning when this year or the next has no holidays yet: deadlines
+/// would count them as working days.
+async fn calendar_warning(ctx: &Ctx) -> Result<Option<String>, AppError> {
+    let years = jembatan_store::holidays::years(&ctx.state.db).await?;
+    let missing = jembatan_domain::calendar::years_missing(years, crate::html::admin::today(ctx));
+    Ok((!missing.is_empty()).then(|| {
+        let list = missing.iter().map(|y| y.to_string()).collect::<Vec<_>>().join(", ");
+        ctx.t.arg("report-calendar-missing", "years", &list)
+    }))
+}
+
+// ------------------------------------------------------------ a case
+
+/// One entry of the case's timeline as officers see it.
+pub struct CaseEventView {
+    pub at: String,
+    pub step: String,
+    pub status: String,
+    pub org: Option<String>,
+    pub public_note: Option<String>,
+    pub private_note: Option<String>,
+}
+
+/// A step the viewer may take now, with its form's path.
+pub struct StepView {
+    pub key: &'static str,
+    pub label: String,
+    pub action: String,
+    pub needs_org: bool,
+    pub needs_note: bool,
+}
+
+/// The reporter as shown to an officer allowed to see them.
+pub struct IdentityView {
+    pub name: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "admin/aspiration.html")]
+struct CasePage {
+    page: Page,
+    nav: Vec<NavLink>,
+    csrf: String,
+    public_href: String,
+    title: String,
+    description: String,
+    class: String,
+    category: String,
+    region: String,
+    region_unconfirmed: bool,
+    location: Option<String>,
+    event_date: Option<String>,
+    mode: String,
+    status: String,
+    status_class: &'static str,
+    filed_at: String,
+    due: Option<String>,
+    answer_due: Option<String>,
+    assigned: Option<String>,
+    duplicate_of: Option<String>,
+    held: bool,
+    attachments: Vec<(String, String)>,
+    identity: Option<IdentityView>,
+    identity_on_request: bool,
+    identity_action: String,
+    events: Vec<CaseEventView>,
+    steps: Vec<StepView>,
+    handlers: Vec<Choice>,
+    errors: FormErrors,
+    done: Option<String>,
+    version: i64,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct CaseQuery {
+    /// The step just taken, for the confirmation.
+    pub selesai: Option<String>,
+}
+
+async fn load(ctx: &Ctx, raw: &str) -> Result<ReportRef, AppError> {
+    let id: ReportId = raw.parse().map_err(|_| AppError::NotFound)?;
+    Ok(aspirations::report_ref(&ctx.state.db, id).await?)
+}
+
+/// `GET /admin/aspirasi/{id}`.
+pub async fn show_case(
+    ctx: Ctx,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    Query(query): Query<CaseQuery>,
+) -> Result<Response, AppError> {
+    let case = load(&ctx, &id).await?;
+    viewer.authorize(Action::ViewReportCase, &Resource::Report(&case))?;
+    let done = query
+        .selesai
+        .as_deref()
+        .and_then(|s| STEPS.iter().find(|(key, _, _)| *key == s))
+        .map(|(_, step, _)| ctx.t.arg("report-step-done", "step", &ctx.t.get(&step_key(*step))));
+    render_case(&ctx, &viewer, &case, CaseExtras { done, ..CaseExtras::default() }, StatusCode::OK).await
+}
+
+/// What a case page shows beyond the case itself.
+#[derive(Default)]
+struct CaseExtras {
+    errors: FormErrors,
+    done: Option<String>,
+    /// The verifier asked to see an anonymous reporter (already audited).
+    reveal_identity: bool,
+}
+
+async fn render_case(
+    ctx: &Ctx,
+    viewer: &Viewer,
+    case: &ReportRef,
+    extras: CaseExtras,
+    status: StatusCode,
+) -> Result<Response, AppError> {
+    let db = &ctx.state.db;
+    let report = aspirations::get(db, case.id).await?.ok_or(AppError::NotFound)?;
+    let categories = aspirations::categories(db).await?;
+    let category = categories.iter().find(|c| c.slug == report.category);
+    let may_see_identity = viewer.can(Action::ViewReporterIdentity, &Resource::Report(case));
+    let identity_on_request = may_see_identity && report.mode == ReporterMode::Anonymous && !extras.reveal_identity;
+    let identity = if may_see_identity && !identity_on_request {
+        let reporter = aspirations::reporter(db, report.id).await?;
+        Some(IdentityView {
+            name: reporter.name,
+            phone: reporter.phone.map(|p| p.to_string()),
+            email: reporter.email.map(|e| e.to_string()),
+        })
+    } else {
+        None
+    };
+    let mut events = Vec::new();
+    for event in aspirations::case_events(db, report.id).await? {
+        events.push(CaseEventView {
+            at: format_time(ctx, event.at),
+            step: ctx.t.get(&step_key_of(&event.step)),
+            status: status_label(ctx, event.status_after).0,
+            org: match event.org {
+                Some(org) => organisations::get(db, org).await?.map(|o| o.profile.name),
+                None => None,
+            },
+            public_note: event.public_note,
+            private_note: event.private_note,
+        });
+    }
+    let steps: Vec<StepView> = STEPS
+        .iter()
+        .filter(|(_, step, action)| {
+            transition(report.status, *step).is_ok() && viewer.can(*action, &Resource::Report(case))
+        })
+        .map(|(key, step, _)| StepView {
+            key,
+            label: ctx.t.get(&step_key(*step)),
+            action: ctx.t.href(&format!("{}/{key}", case_path(report.id))),
+            needs_org: *step == ReportStep::Dispatch,
+            needs_note: matches!(
+                step,
+                ReportStep::Answer | ReportStep::Hold | ReportStep::NotAuthority | ReportStep::Archive
+            ),
+        })
+        .collect();
+    let handlers = if steps.iter().any(|s| s.needs_org) {
+        handler_choices(ctx, &report, category.and_then(|c| c.work_category.as_deref())).await?
+    } else {
+        Vec::new()
+    };
+    let assigned = match report.assigned_org {
+        Some(org) => organisations::get(db, org).await?.map(|o| o.profile.name),
+        None => None,
+    };
+    let duplicate_of = match report.duplicate_of {
+        Some(id) => aspirations::get(db, id).await?.map(|r| r.tracking.to_string()),
+        None => None,
+    };
+    let (status_text, status_class) = status_label(ctx, report.status);
+    let template = CasePage {
+        page: admin_page(ctx, viewer, ctx.t.arg("report-track-title", "number", report.tracking.as_str())),
+        nav: admin_nav(ctx, viewer),
+        csrf: csrf_of(viewer)?,
+        public_href: ctx.t.href(&tracking_path(&report.tracking)),
+        title: report.title.clone(),
+        description: report.description.clone(),
+        class: ctx.t.get(&format!("report-class-{}", report.class.as_str().replace('_', "-"))),
+        category: category.map(|c| c.name(ctx.t.lang()).to_owned()).unwrap_or_else(|| report.category.clone()),
+        region: region_label(ctx, &report.region).await?,
+        region_unconfirmed: report.region_unconfirmed,
+        location: report.location.map(|l| format!("{:.6}, {:.6}", l.lat(), l.lon())),
+        event_date: report.event_date.map(|d| d.format("%d-%m-%Y").to_string()),
+        mode: ctx.t.get(&format!("report-mode-{}", report.mode.as_str())),
+        status: status_text,
+        status_class,
+        filed_at: format_time(ctx, report.created_at),
+        due: report.due_at.filter(|_| !report.status.is_settled()).map(|at| format_time(ctx, at)),
+        answer_due: report.answer_due_at.map(|at| format_time(ctx, at)),
+        assigned,
+        duplicate_of,
+        held: report.held,
+        attachments: aspirations::attachments(db, report.id)
+            .await?
+            .into_iter()
+            .enumerate()
+            .map(|(i, a)| {
+                let href = ctx.t.href(&format!("{}/lampiran/{}", case_path(report.id), a.id));
+                (href, format!("{} {} ({}, {} KB)", ctx.t.get("report-attachment"), i + 1, a.mime, a.byte_size / 1024))
+            })
+            .collect(),
+        identity,
+        identity_on_request,
+        identity_action: ctx.t.href(&format!("{}/identitas", case_path(report.id))),
+        events,
+        steps,
+        handlers,
+        errors: extras.errors,
+        done: extras.done,
+        version: report.version,
+    };
+    render_private(template, status)
+}
+
+/// A timeline event's label key (`submit` or a step's stable name).
+fn step_key_of(step: &str) -> String {
+    format!("report-step-{}", step.replace('_', "-"))
+}
+
+/// Who a case may be dispatched to: agencies of the report's regency and
+/// of the province, and bodies without accounts there; agencies whose work
+/// covers the category first (the suggestion), the verifier chooses.
+async fn handler_choices(ctx: &Ctx, report: &Report, work: Option<&str>) -> Result<Vec<Choice>, AppError> {
+    let db = &ctx.state.db;
+    let province = report.region.province();
+    let mut handlers = organisations::list(db, Some(OrgKind::Agency), &province).await?;
+    handlers.extend(organisations::list(db, Some(OrgKind::Body), &province).await?);
+    let reaches = |region: &jembatan_domain::RegionCode| {
+        region.level() == RegionLevel::Province || region.contains(&report.region) || report.region.contains(region)
+    };
+    handlers.retain(|o| reaches(&o.region));
+    let work = work.and_then(WorkCategory::parse);
+    let suggested = |o: &organisations::Organisation| work.is_some_and(|w| o.profile.categories.contains(&w));
+    handlers.sort_by_key(|o| (!suggested(o), o.region.level() == RegionLevel::Province, o.profile.name.clone()));
+    let selected = report.assigned_org;
+    Ok(handlers
+        .iter()
+        .map(|o| {
+            let label = if suggested(o) {
+                ctx.t.arg("report-handler-suggested", "name", &o.profile.name)
+            } else {
+                o.profile.name.clone()
+            };
+            Choice { value: o.id.to_string(), label, selected: Some(o.id) == selected }
+        })
+        .collect())
+}
+
+/// A step's form as posted.
+#[derive(Debug, Default, Deserialize)]
+pub struct StepForm {
+    #[serde(default)]
+    pub version: String,
+    #[serde(default)]
+    pub org: String,
+    #[serde(default)]
+    pub public_note: String,
+    #[serde(default)]
+    pub private_note: String,
+}
+
+/// Longest note.
+const MAX_NOTE_CHARS: usize = 5000;
+
+/// `POST /admin/aspirasi/{id}/{step}`.
+pub async fn take_step(
+    ctx: Ctx,
+    Path((id, key)): Path<(String, String)>,
+    CsrfForm { viewer, form }: CsrfForm<StepForm>,
+) -> Result<Response, AppError> {
+    let (_, step, action) = STEPS.iter().find(|(k, _, _)| *k == key).copied().ok_or(AppError::NotFound)?;
+    let case = load(&ctx, &id).await?;
+    viewer.authorize(action, &Resource::Report(&case))?;
+    let user = viewer.require_user()?.id;
+    let input = match read_step(step, &form) {
+        Ok(input) => input,
+        Err(e) => return refuse(&ctx, &viewer, &case, &e).await,
+    };
+    let version: i64 = form.version.trim().parse().map_err(|_| AppError::bad_request("bad_request"))?;
+    let result = ctx
+        .state
+        .db
+        .write(move |tx| {
+            Box::pin(async move { aspirations::take_step(tx, case.id, version, &input, Some(user)).await })
+        })
+        .await;
+    match result {
+        Ok(report) => Ok(redirect(&ctx, &format!("{}?selesai={key}", case_path(report.id)))),
+        Err(StoreError::Invalid(e)) => refuse(&ctx, &viewer, &case, &e).await,
+        Err(StoreError::Stale) => {
+            let errors = FormErrors::general(ctx.t.get("report-stale"));
+            render_case(&ctx, &viewer, &case, CaseExtras { errors, ..CaseExtras::default() }, StatusCode::CONFLICT)
+                .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn read_step(step: ReportStep, form: &StepForm) -> Result<StepInput, FieldError> {
+    let note = |field: &str, raw: &str| jembatan_domain::error::optional_text(field, raw, MAX_NOTE_CHARS);
+    let org = match form.org.trim() {
+        "" => None,
+        raw => Some(raw.parse::<OrgId>().map_err(|_| FieldError::new("org", ValidationCode::InvalidChoice))?),
+    };
+    Ok(StepInput {
+        step,
+        org,
+        public_note: note("public_note", &form.public_note)?,
+        private_note: note("private_note", &form.private_note)?,
+    })
+}
+
+async fn refuse(ctx: &Ctx, viewer: &Viewer, case: &ReportRef, error: &FieldError) -> Result<Response, AppError> {
+    let mut errors = FormErrors::default();
+    errors.add(&error.field, ctx.t.get(&message_key(error.code.as_str())));
+    errors.general = Some(ctx.t.get("form-has-errors"));
+    render_case(ctx, viewer, case, CaseExtras { errors, ..CaseExtras::default() }, StatusCode::BAD_REQUEST).await
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct Empty {}
+
+/// `POST /admin/aspirasi/{id}/identitas`: shows an anonymous reporter's
+/// identity to a verifier of the regency, and audits the view.
+pub async fn reveal_identity(
+    ctx: Ctx,
+    Path(id): Path<String>,
+    CsrfForm { viewer, form: Empty {} }: CsrfForm<Empty>,
+) -> Result<Response, AppError> {
+    let case = load(&ctx, &id).await?;
+    viewer.authorize(Action::ViewReporterIdentity, &Resource::Report(&case))?;
+    let user = viewer.require_user()?.id;
+    let logged = case.clone();
+    ctx.state
+        .db
+        .write(move |tx| Box::pin(async move { aspirations::log_identity_view(tx, &logged, user).await }))
+        .await?;
+    let extras = CaseExtras { reveal_identity: true, ..CaseExtras::default() };
+    render_case(&ctx, &viewer, &case, extras, StatusCode::OK).await
+}
+
+/// `GET /admin/aspirasi/{id}/lampiran/{attachment}`: a file of a case, for
+/// the officers who see the case (never cached by anyone).
+pub async fn serve_attachment(
+    ctx: Ctx,
+    viewer: Viewer,
+    Path((id, attachment)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let case = load(&ctx, &id).await?;
+    viewer.authorize(Action::ViewReportCase, &Resource::Report(&case))?;
+    let attachment = attachment.parse().map_err(|_| AppError::NotFound)?;
+    let (mime, bytes) =
+        aspirations::attachment_bytes(&ctx.state.db, case.id, attachment).await?.ok_or(AppError::NotFound)?;
+    let mut response = bytes.into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_str(&mime).unwrap_or(HeaderValue::from_static("application/octet-stream")),
+    );
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+    headers.insert(header::CONTENT_DISPOSITION, HeaderValue::from_static("inline"));
+    headers.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+    Ok(response)
+}

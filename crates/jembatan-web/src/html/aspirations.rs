@@ -1,0 +1,482 @@
+//! Aspirations on the web: the report form (`/aspirasi/baru`: works without
+//! JavaScript, carries photos and PDFs), the tracking lookup
+//! (`/aspirasi/lacak`) and a report's tracking page (`/aspirasi/{nomor}`).
+//!
+//! The tracking page never shows who filed a report, and shows the text of
+//! a report only when it is neither confidential nor held for moderation.
+//! Every page here is `private, no-store`: what it shows depends on who
+//! holds the number, and shared caches must not keep it.
+
+use askama::Template;
+use axum::extract::{FromRequest, Path, Query, Request};
+use axum::http::{Method, StatusCode};
+use axum::response::Response;
+use jembatan_domain::aspiration::{
+    Channel, Filing, MAX_ATTACHMENTS, ReportClass, ReportForm, ReportStatus, ReporterMode, TrackingNumber,
+};
+use jembatan_domain::authz::{Action, Resource};
+use jembatan_domain::calendar::wib_date;
+use jembatan_domain::organisation::OrgKind;
+use jembatan_domain::role::Scope;
+use jembatan_domain::{FieldError, OrgId, Timestamp, ValidationCode};
+use jembatan_store::StoreError;
+use jembatan_store::aspirations::{self, Category, Filed, NewAttachment, Report, Submission};
+use serde::Deserialize;
+use subtle::ConstantTimeEq;
+
+use crate::auth::{ClientIp, Viewer};
+use crate::error::{AppError, message_key};
+use crate::forms::FormErrors;
+use crate::html::admin::{Choice, Fields, choices, region_label};
+use crate::html::common::{format_time, private_page, redirect, render_private};
+use crate::layout::{Ctx, Page};
+use crate::media::{self, MediaError, UploadLimits};
+use crate::state::{AppState, WebConfig};
+use crate::uploads::{Upload, read_form};
+
+/// The report form's path.
+pub const NEW_PATH: &str = "/aspirasi/baru";
+
+/// A report's tracking page.
+pub fn tracking_path(tracking: &TrackingNumber) -> String {
+    format!("/aspirasi/{tracking}")
+}
+
+/// Whether a request posts the report form (which may carry files).
+pub(crate) fn posts_report_form(method: &Method, path: &str) -> bool {
+    *method == Method::POST && path == NEW_PATH
+}
+
+/// Largest body of the report form: every attachment at its limit, plus the text.
+pub fn upload_body_limit(config: &WebConfig) -> usize {
+    config.max_upload_bytes.saturating_mul(MAX_ATTACHMENTS).saturating_add(config.max_body_bytes)
+}
+
+/// The form's fields as typed, kept when the form is refused.
+#[derive(Debug, Clone, Default)]
+pub struct ReportFields {
+    pub form: ReportForm,
+    /// The KIM filing for a neighbour (its id), if any.
+    pub kim: String,
+}
+
+impl ReportFields {
+    fn read(fields: &Fields) -> Self {
+        ReportFields {
+            form: ReportForm {
+                class: fields.get("class"),
+                title: fields.get("title"),
+                description: fields.get("description"),
+                category: fields.get("category"),
+                region: fields.get("region"),
+                lat: fields.get("lat"),
+                lon: fields.get("lon"),
+                event_date: fields.get("event_date"),
+                mode: fields.get("mode"),
+                name: fields.get("name"),
+                phone: fields.get("phone"),
+                email: fields.get("email"),
+            },
+            kim: fields.get("kim"),
+        }
+    }
+}
+
+/// The honeypot: a field people never see (hidden by CSS and from screen
+/// readers) that form-filling robots fill in.
+const HONEYPOT: &str = "website";
+
+#[derive(Template)]
+#[template(path = "aspirations/new.html")]
+struct NewReportPage {
+    page: Page,
+    values: ReportForm,
+    errors: FormErrors,
+    classes: Vec<Choice>,
+    categories: Vec<Choice>,
+    modes: Vec<Choice>,
+    kims: Vec<Choice>,
+    csrf: String,
+    logged_in: bool,
+    upload_hint: String,
+    attachment_error: Option<String>,
+}
+
+impl NewReportPage {
+    async fn build(
+        ctx: &Ctx,
+        viewer: &Viewer,
+        fields: ReportFields,
+        errors: FormErrors,
+        attachment_error: Option<String>,
+    ) -> Result<Self, AppError> {
+        let categories = aspirations::categories(&ctx.state.db).await?;
+        let form = fields.form;
+        let kims = kim_choices(ctx, viewer, &fields.kim).await?;
+        let locale = ctx.t.lang();
+        let class = if form.class.is_empty() { "pengaduan" } else { form.class.as_str() };
+        let mode = if form.mode.is_empty() { "named" } else { form.mode.as_str() };
+        Ok(NewReportPage {
+            page: private_page(ctx, viewer, ctx.t.get("report-new-title")),
+            classes: choices(ctx, ReportClass::ALL.iter().map(|c| c.as_str()), "report-class-", &[class]),
+            modes: choices(ctx, ReporterMode::ALL.iter().map(|m| m.as_str()), "report-mode-", &[mode]),
+            categories: category_choices(&categories, locale, &form.category),
+            values: form,
+            errors,
+            kims,
+            csrf: viewer.user.as_ref().map(|u| u.csrf.clone()).unwrap_or_default(),
+            logged_in: viewer.user.is_some(),
+            upload_hint: ctx.t.args(
+                "report-attachments-hint",
+                &[
+                    ("count", &MAX_ATTACHMENTS.to_string()),
+                    ("mib", &(ctx.state.config.max_upload_bytes / (1024 * 1024)).max(1).to_string()),
+                ],
+            ),
+            attachment_error,
+        })
+    }
+}
+
+fn category_choices(categories: &[Category], locale: &str, selected: &str) -> Vec<Choice> {
+    categories
+        .iter()
+        .map(|c| Choice { value: c.slug.clone(), label: c.name(locale).to_owned(), selected: c.slug == selected })
+        .collect()
+}
+
+/// The KIMs the viewer may file for (as their manager or contributor).
+async fn kim_choices(ctx: &Ctx, viewer: &Viewer, selected: &str) -> Result<Vec<Choice>, AppError> {
+    let mut kims = Vec::new();
+    for grant in &viewer.actor.grants {
+        if let Scope::Organisation(org) = &grant.scope
+            && org.kind == OrgKind::Kim
+            && !kims.iter().any(|k: &Choice| k.value == org.id.to_string())
+            && viewer.can(Action::FileReportForKim, &Resource::Organisation(org))
+            && let Some(kim) = jembatan_store::organisations::get(&ctx.state.db, org.id).await?
+        {
+            let value = org.id.to_string();
+            kims.push(Choice { selected: value == selected, value, label: kim.profile.name });
+        }
+    }
+    Ok(kims)
+}
+
+/// `GET /aspirasi/baru`.
+pub async fn show_new(ctx: Ctx, viewer: Viewer) -> Result<Response, AppError> {
+    viewer.authorize(Action::FileReport, &Resource::Platform)?;
+    let page = NewReportPage::build(&ctx, &viewer, ReportFields::default(), FormErrors::default(), None).await?;
+    render_private(page, StatusCode::OK)
+}
+
+/// The report form as posted: its fields and files.
+pub struct ReportPost {
+    fields: Fields,
+    uploads: Vec<Upload>,
+}
+
+impl FromRequest<AppState> for ReportPost {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let (fields, uploads) = read_form(request, state, upload_body_limit(&state.config)).await?;
+        Ok(ReportPost { fields, uploads })
+    }
+}
+
+/// `POST /aspirasi/baru`: files the report and shows its tracking page.
+pub async fn create(
+    ctx: Ctx,
+    viewer: Viewer,
+    ClientIp(ip): ClientIp,
+    ReportPost { fields, uploads }: ReportPost,
+) -> Result<Response, AppError> {
+    viewer.authorize(Action::FileReport, &Resource::Platform)?;
+    // A logged-in form files in the account's name: it must carry the
+    // session's token.
+    if let Some(user) = &viewer.user {
+        let sent = fields.get("csrf");
+        if !bool::from(sent.as_bytes().ct_eq(user.csrf.as_bytes())) {
+            return Err(AppError::Forbidden);
+        }
+    }
+    let typed = ReportFields::read(&fields);
+    let refuse = |errors: FormErrors, attachment_error: Option<String>, status: StatusCode| {
+        let (ctx, viewer, typed) = (&ctx, &viewer, typed.clone());
+        async move {
+            let page = NewReportPage::build(ctx, viewer, typed, errors, attachment_error).await?;
+            render_private(page, status)
+        }
+    };
+    if !fields.get(HONEYPOT).is_empty() {
+        tracing::info!("report refused: honeypot filled");
+        return refuse(FormErrors::general(ctx.t.get("report-refused")), None, StatusCode::BAD_REQUEST).await;
+    }
+    if let Err(wait) = ctx.state.report_limiter.check(ip) {
+        let seconds = wait.as_secs().max(1).to_string();
+        let message = ctx.t.arg("report-throttled", "seconds", &seconds);
+        return refuse(FormErrors::general(message), None, StatusCode::TOO_MANY_REQUESTS).await;
+    }
+    let facilitated_by = match typed.kim.trim() {
+        "" => None,
+        raw => Some(facilitating_kim(&ctx, &viewer, raw).await?),
+    };
+    let filing = Filing { with_account: viewer.user.is_some(), region_may_be_located: false };
+    let report = match typed.form.validate(filing, wib_date(Timestamp::now())) {
+        Ok(report) => report,
+        Err(errors) => return refuse(form_errors(&ctx, &errors), None, StatusCode::BAD_REQUEST).await,
+    };
+    if contact_over_limit(&ctx, &report.reporter).await? {
+        let message = ctx.t.get("report-contact-throttled");
+        return refuse(FormErrors::general(message), None, StatusCode::TOO_MANY_REQUESTS).await;
+    }
+    let attachments = match check_attachments(&ctx, &uploads).await? {
+        Ok(attachments) => attachments,
+        Err(message) => {
+            let errors = FormErrors::general(ctx.t.get("form-has-errors"));
+            return refuse(errors, Some(message), StatusCode::BAD_REQUEST).await;
+        }
+    };
+    let submission = Submission {
+        channel: Channel::Web,
+        filed_by: viewer.user.as_ref().map(|u| u.id),
+        facilitated_by,
+        province: ctx.state.config.default_province.clone(),
+        idempotency: None,
+        attachments,
+    };
+    match file(&ctx, report, submission).await {
+        Ok(filed) => Ok(redirect(&ctx, &format!("{}?baru=1", tracking_path(&filed.tracking)))),
+        Err(AppError::BadRequest { code, field: Some(field) }) => {
+            let mut errors = FormErrors::default();
+            errors.add(&field, ctx.t.get(&message_key(code)));
+            refuse(errors, None, StatusCode::BAD_REQUEST).await
+        }
+        Err(other) => Err(other),
+    }
+}
+
+/// Files a validated report (shared by the form, the API and Open311).
+pub async fn file(
+    ctx: &Ctx,
+    report: jembatan_domain::aspiration::NewReport,
+    submission: Submission,
+) -> Result<Filed, AppError> {
+    let filed = ctx
+        .state
+        .db
+        .write(move |tx| Box::pin(async move { aspirations::submit(tx, &report, &submission).await }))
+        .await;
+    match filed {
+        Ok(filed) => Ok(filed),
+        Err(StoreError::Conflict("idempotency_key")) => {
+            Err(AppError::Conflict { code: "idempotency_key_reused", field: None })
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Whether the reporter's phone or e-mail filed the configured number of
+/// reports within the last hour already.
+pub async fn contact_over_limit(
+    ctx: &Ctx,
+    reporter: &jembatan_domain::aspiration::ReporterIdentity,
+) -> Result<bool, AppError> {
+    let since = Timestamp::now().plus_seconds(-3600);
+    let recent = aspirations::count_recent_by_contact(&ctx.state.db, reporter, since).await?;
+    Ok(recent >= i64::from(ctx.state.config.reports.per_contact_per_hour))
+}
+
+/// The KIM a member files for: it must be one the viewer may file for.
+async fn facilitating_kim(ctx: &Ctx, viewer: &Viewer, raw: &str) -> Result<OrgId, AppError> {
+    let id: OrgId = raw.parse().map_err(|_| AppError::field(FieldError::new("kim", ValidationCode::InvalidChoice)))?;
+    let org = jembatan_store::organisations::org_ref(&ctx.state.db, id).await.map_err(|e| match e {
+        StoreError::NotFound => AppError::field(FieldError::new("kim", ValidationCode::InvalidChoice)),
+        other => other.into(),
+    })?;
+    viewer.authorize(Action::FileReportForKim, &Resource::Organisation(&org))?;
+    Ok(id)
+}
+
+/// The form's messages for refused fields.
+fn form_errors(ctx: &Ctx, errors: &[FieldError]) -> FormErrors {
+    let mut form = FormErrors::from_fields(&ctx.t, errors);
+    form.general = Some(ctx.t.get("form-has-errors"));
+    form
+}
+
+/// Checks each file (at most [`MAX_ATTACHMENTS`]) by its content, off the
+/// async runtime; the message names the first refused file.
+async fn check_attachments(ctx: &Ctx, uploads: &[Upload]) -> Result<Result<Vec<NewAttachment>, String>, AppError> {
+    let files: Vec<&Upload> = uploads.iter().filter(|u| u.field == "attachments").collect();
+    if files.len() > MAX_ATTACHMENTS {
+        return Ok(Err(ctx.t.num("report-attachments-too-many", "count", MAX_ATTACHMENTS as i64)));
+    }
+    let limits = UploadLimits { max_bytes: ctx.state.config.max_upload_bytes, ..UploadLimits::default() };
+    let mut accepted = Vec::with_capacity(files.len());
+    for upload in files {
+        let checked = if upload.too_large {
+            Err(MediaError::TooLarge)
+        } else {
+            let bytes = upload.bytes.clone();
+            tokio::task::spawn_blocking(move || media::attachment(&bytes, limits))
+                .await
+                .map_err(|e| AppError::Internal(format!("attachment check: {e}")))?
+        };
+        match checked {
+            Ok((mime, bytes)) => accepted.push(NewAttachment { mime: mime.to_owned(), bytes }),
+            Err(error) => {
+                let mib = (limits.max_bytes / (1024 * 1024)).max(1).to_string();
+                let reason = ctx.t.arg(&message_key(error.code()), "mib", &mib);
+                return Ok(Err(ctx
+                    .t
+                    .args("report-attachment-refused", &[("file", &upload.file_name), ("reason", &reason)])));
+            }
+        }
+    }
+    Ok(Ok(accepted))
+}
+
+// ------------------------------------------------------------ tracking
+
+#[derive(Debug, Default, Deserialize)]
+pub struct LookupQuery {
+    pub nomor: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "aspirations/lookup.html")]
+struct LookupPage {
+    page: Page,
+    number: String,
+    errors: FormErrors,
+}
+
+/// `GET /aspirasi/lacak[?nomor=...]`: the lookup form; with a number, its
+/// tracking page (or why there is none).
+pub async fn lookup(ctx: Ctx, viewer: Viewer, Query(query): Query<LookupQuery>) -> Result<Response, AppError> {
+    viewer.authorize(Action::TrackReport, &Resource::Platform)?;
+    let number = query.nomor.unwrap_or_default();
+    let refuse = |key: &str, status: StatusCode| {
+        let mut errors = FormErrors::default();
+        errors.add("nomor", ctx.t.get(key));
+        let page = private_page(&ctx, &viewer, ctx.t.get("report-lookup-title"));
+        render_private(LookupPage { page, number: number.clone(), errors }, status)
+    };
+    if number.trim().is_empty() {
+        let page = private_page(&ctx, &viewer, ctx.t.get("report-lookup-title"));
+        return render_private(LookupPage { page, number, errors: FormErrors::default() }, StatusCode::OK);
+    }
+    let Ok(tracking) = TrackingNumber::parse(&number) else {
+        return refuse(&message_key(ValidationCode::InvalidTracking.as_str()), StatusCode::BAD_REQUEST);
+    };
+    if aspirations::by_tracking(&ctx.state.db, &tracking).await?.is_none() {
+        return refuse("report-not-found", StatusCode::NOT_FOUND);
+    }
+    Ok(redirect(&ctx, &tracking_path(&tracking)))
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct TrackQuery {
+    /// Set right after filing: the page greets the reporter.
+    pub baru: Option<String>,
+}
+
+/// One line of the timeline as shown.
+pub struct TimelineView {
+    pub at: String,
+    pub status: String,
+    pub step: String,
+    pub note: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "aspirations/track.html")]
+struct TrackPage {
+    page: Page,
+    tracking: String,
+    just_filed: bool,
+    status: String,
+    status_class: &'static str,
+    class: String,
+    category: String,
+    region: String,
+    filed_at: String,
+    due: Option<String>,
+    answer_due: Option<String>,
+    text: Option<(String, String)>,
+    withheld: Option<String>,
+    attachments: i64,
+    timeline: Vec<TimelineView>,
+}
+
+/// `GET /aspirasi/{nomor}`: where the case stands, its public timeline;
+/// the text only when it is public; never who filed it.
+pub async fn track(
+    ctx: Ctx,
+    viewer: Viewer,
+    Path(number): Path<String>,
+    Query(query): Query<TrackQuery>,
+) -> Result<Response, AppError> {
+    viewer.authorize(Action::TrackReport, &Resource::Platform)?;
+    let tracking = TrackingNumber::parse(&number).map_err(|_| AppError::NotFound)?;
+    let report = aspirations::by_tracking(&ctx.state.db, &tracking).await?.ok_or(AppError::NotFound)?;
+    if tracking.as_str() != number {
+        return Ok(redirect(&ctx, &tracking_path(&tracking)));
+    }
+    let timeline = aspirations::timeline(&ctx.state.db, report.id).await?;
+    let categories = aspirations::categories(&ctx.state.db).await?;
+    let category = categories
+        .iter()
+        .find(|c| c.slug == report.category)
+        .map(|c| c.name(ctx.t.lang()).to_owned())
+        .unwrap_or_else(|| report.category.clone());
+    let (status, status_class) = status_label(&ctx, report.status);
+    let withheld = match (report.text_is_public(), report.held) {
+        (true, _) => None,
+        (false, true) => Some(ctx.t.get("report-text-held")),
+        (false, false) => Some(ctx.t.get("report-text-confidential")),
+    };
+    let template = TrackPage {
+        page: private_page(&ctx, &viewer, ctx.t.arg("report-track-title", "number", tracking.as_str())),
+        tracking: tracking.to_string(),
+        just_filed: query.baru.is_some(),
+        status,
+        status_class,
+        class: ctx.t.get(&format!("report-class-{}", report.class.as_str().replace('_', "-"))),
+        category,
+        region: region_label(&ctx, &report.region).await?,
+        filed_at: format_time(&ctx, report.created_at),
+        due: due_text(&ctx, &report),
+        answer_due: report.answer_due_at.map(|at| format_time(&ctx, at)),
+        text: report.text_is_public().then(|| (report.title.clone(), report.description.clone())),
+        withheld,
+        attachments: report.attachments,
+        timeline: timeline
+            .into_iter()
+            .map(|entry| TimelineView {
+                at: format_time(&ctx, entry.at),
+                status: status_label(&ctx, entry.status_after).0,
+                step: ctx.t.get(&format!("report-step-{}", entry.step.replace('_', "-"))),
+                note: entry.public_note,
+            })
+            .collect(),
+    };
+    render_private(template, StatusCode::OK)
+}
+
+/// The deadline of the current stage, while the case is unsettled.
+fn due_text(ctx: &Ctx, report: &Report) -> Option<String> {
+    report.due_at.filter(|_| !report.status.is_settled()).map(|at| format_time(ctx, at))
+}
+
+/// The translated label of a status and the badge class showing it.
+pub fn status_label(ctx: &Ctx, status: ReportStatus) -> (String, &'static str) {
+    let class = match status {
+        ReportStatus::Selesai => "ok",
+        ReportStatus::Baru | ReportStatus::Terverifikasi | ReportStatus::Didisposisikan => "",
+        ReportStatus::Ditindaklanjuti | ReportStatus::Ditunda => "warn",
+        ReportStatus::BukanWewenang | ReportStatus::Diarsipkan => "bad",
+    };
+    (ctx.t.get(&format!("report-status-{}", status.as_str().replace('_', "-"))), class)
+}

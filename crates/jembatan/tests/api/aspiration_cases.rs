@@ -1,0 +1,146 @@
+//! The officers' side of aspirations over HTTP: the regency's verifier
+//! verifies and dispatches, the agency's officer takes the case up and
+//! answers, the citizen reads the answer on the tracking page; scopes,
+//! anonymity towards the agency, audited identity views, stale forms.
+
+use jembatan_domain::aspiration::TrackingNumber;
+use jembatan_store::{aspirations, audit};
+
+use crate::admin_support::{Session, agency, sign_up_as};
+use crate::aspiration_support::{complaint, file, location};
+use crate::helpers::TestApp;
+use crate::http_tests;
+
+/// The case page of a filed report.
+async fn case_path(app: &TestApp, tracking: &str) -> String {
+    let report = aspirations::by_tracking(&app.db, &TrackingNumber::parse(tracking).unwrap()).await.unwrap().unwrap();
+    format!("/admin/aspirasi/{}", report.id)
+}
+
+async fn version(app: &TestApp, tracking: &str) -> String {
+    let report = aspirations::by_tracking(&app.db, &TrackingNumber::parse(tracking).unwrap()).await.unwrap().unwrap();
+    report.version.to_string()
+}
+
+struct Officers {
+    verifier: Session,
+    agency_officer: Session,
+    agency: String,
+}
+
+async fn officers(app: &TestApp) -> Officers {
+    let agency = agency(app, "35.23", "Dinas PUPR Kabupaten Tuban").await.to_string();
+    Officers {
+        verifier: sign_up_as(app, "Verifikator Tuban", "regency_officer", "35.23").await,
+        agency_officer: sign_up_as(app, "Penghubung PUPR", "agency_officer", &agency).await,
+        agency,
+    }
+}
+
+http_tests! {
+    async fn a_case_goes_from_the_verifier_to_the_agency_and_back_to_the_citizen(app) {
+        let people = officers(&app).await;
+        let mut form = complaint();
+        form.mode = "anonymous".into();
+        form.name = "Wiji Lestari".into();
+        let tracking = file(&app, &form).await;
+        let case = case_path(&app, &tracking).await;
+
+        let (status, queue) = people.verifier.get_text("/admin/aspirasi").await;
+        assert_eq!(status, 200);
+        assert!(queue.contains(&tracking), "the regency's queue lists the case");
+        let (status, page) = people.verifier.get_text(&case).await;
+        assert_eq!(status, 200);
+        assert!(page.contains("Jalan desa berlubang") && page.contains("/verifikasi\""), "the text and the verify form");
+        assert!(!page.contains("Wiji Lestari"), "anonymous: shown only on request");
+
+        // The verifier asks to see who it is: shown, and audited.
+        let (status, page) = people.verifier.post_text(&format!("{case}/identitas"), &[]).await;
+        assert_eq!(status, 200);
+        assert!(page.contains("Wiji Lestari"));
+        let id = case.rsplit('/').next().unwrap();
+        let audited = audit::for_target(&app.db, "report", id).await.unwrap();
+        assert_eq!(audited[0].action, "report.view_identity");
+        assert_eq!(audited[0].actor, Some(people.verifier.id));
+
+        let v = version(&app, &tracking).await;
+        let response = people.verifier.post(&format!("{case}/verifikasi"), &[("version", &v)]).await;
+        assert_eq!(response.status(), 303);
+        assert!(location(&response).ends_with("?selesai=verifikasi"));
+        let (_, page) = people.verifier.get_text(&case).await;
+        assert!(page.contains(&format!("value=\"{}\"", people.agency)), "the agency is offered for dispatch");
+
+        let v = version(&app, &tracking).await;
+        let response = people
+            .verifier
+            .post(&format!("{case}/disposisi"), &[("version", &v), ("org", &people.agency), ("private_note", "Prioritas")])
+            .await;
+        assert_eq!(response.status(), 303);
+
+        // The agency sees the case, not the anonymous reporter.
+        let (status, queue) = people.agency_officer.get_text("/admin/aspirasi").await;
+        assert_eq!(status, 200);
+        assert!(queue.contains(&tracking));
+        let (status, page) = people.agency_officer.get_text(&case).await;
+        assert_eq!(status, 200);
+        assert!(!page.contains("Wiji Lestari") && !page.contains("Tampilkan identitas"));
+        assert_eq!(people.agency_officer.post(&format!("{case}/identitas"), &[]).await.status(), 403);
+        assert_eq!(people.agency_officer.post(&format!("{case}/verifikasi"), &[("version", "3")]).await.status(), 403);
+
+        let v = version(&app, &tracking).await;
+        assert_eq!(people.agency_officer.post(&format!("{case}/tindak-lanjut"), &[("version", &v)]).await.status(), 303);
+        let v = version(&app, &tracking).await;
+        let (status, page) = people.agency_officer.post_text(&format!("{case}/jawab"), &[("version", &v)]).await;
+        assert_eq!(status, 400, "an answer needs its text");
+        assert!(page.contains("wajib"));
+        let answer = "Lubang sudah ditambal tim UPT Jalan pada 2 Desember 2026.";
+        let response =
+            people.agency_officer.post(&format!("{case}/jawab"), &[("version", &v), ("public_note", answer)]).await;
+        assert_eq!(response.status(), 303);
+
+        // The citizen reads the answer; private notes stay inside.
+        let (status, page) = app.get_text(&format!("/aspirasi/{tracking}")).await;
+        assert_eq!(status, 200);
+        assert!(page.contains(answer) && page.contains("Selesai"));
+        assert!(!page.contains("Prioritas") && !page.contains("Wiji Lestari"));
+        let (_, json) = app.get_json(&format!("/api/v1/aspirations/{tracking}")).await;
+        assert_eq!(json["status"], "selesai");
+        assert_eq!(json["open311_status"], "closed");
+        assert!(!json.to_string().contains("Prioritas"));
+    }
+
+    async fn officers_outside_the_scope_are_kept_out(app) {
+        let people = officers(&app).await;
+        let tracking = file(&app, &complaint()).await;
+        let case = case_path(&app, &tracking).await;
+        let malang = sign_up_as(&app, "Verifikator Malang", "regency_officer", "35.07").await;
+        let (status, queue) = malang.get_text("/admin/aspirasi").await;
+        assert_eq!(status, 200);
+        assert!(!queue.contains(&tracking));
+        assert_eq!(malang.get(&case).await.status(), 403);
+        assert_eq!(malang.post(&format!("{case}/verifikasi"), &[("version", "1")]).await.status(), 403);
+        // Not yet dispatched: the agency does not see it.
+        assert_eq!(people.agency_officer.get(&case).await.status(), 403);
+        let citizen = crate::admin_support::sign_up(&app, "Warga Biasa").await;
+        assert_eq!(citizen.get("/admin/aspirasi").await.status(), 403);
+        assert_eq!(app.get("/admin/aspirasi").await.status(), 303, "log in first");
+    }
+
+    async fn a_stale_form_and_a_wrong_step_change_nothing(app) {
+        let people = officers(&app).await;
+        let tracking = file(&app, &complaint()).await;
+        let case = case_path(&app, &tracking).await;
+        assert_eq!(people.verifier.post(&format!("{case}/verifikasi"), &[("version", "1")]).await.status(), 303);
+        let (status, page) = people.verifier.post_text(&format!("{case}/arsipkan"), &[("version", "1"), ("public_note", "Ganda")]).await;
+        assert_eq!(status, 409);
+        assert!(page.contains("baru saja diubah petugas lain"));
+        let (status, _) = people.verifier.post_text(&format!("{case}/lanjutkan"), &[("version", "2")]).await;
+        assert_eq!(status, 400, "resume is only for a case on hold");
+        let (status, page) = people.verifier.post_text(&format!("{case}/disposisi"), &[("version", "2"), ("org", "bukan-id")]).await;
+        assert_eq!(status, 400);
+        assert!(page.contains("Pilihan tidak valid") || page.contains("tidak valid"));
+        assert_eq!(people.verifier.post(&format!("{case}/tidak-ada"), &[("version", "2")]).await.status(), 404);
+        let report = aspirations::by_tracking(&app.db, &TrackingNumber::parse(&tracking).unwrap()).await.unwrap().unwrap();
+        assert_eq!((report.version, report.status.as_str()), (2, "terverifikasi"));
+    }
+}

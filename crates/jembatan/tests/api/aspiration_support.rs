@@ -1,0 +1,101 @@
+//! Fixtures of the aspiration tests: report forms, filing through the
+//! store, posting the web form with files.
+
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use jembatan_domain::OrgId;
+use jembatan_domain::aspiration::{Channel, Filing, ReportForm, ReportId, ReportStep};
+use jembatan_domain::calendar::wib_date;
+use jembatan_domain::{RegionCode, Timestamp};
+use jembatan_store::aspirations::{self, NewAttachment, StepInput, Submission};
+use reqwest::multipart::{Form, Part};
+
+use crate::helpers::{TestApp, Visitor};
+
+/// A named complaint about a road in village 35.23.01.2001.
+pub fn complaint() -> ReportForm {
+    ReportForm {
+        class: "pengaduan".into(),
+        title: "Jalan desa berlubang".into(),
+        description: "Lubang besar di jalan desa dekat SD membahayakan anak-anak.".into(),
+        category: "jalan-infrastruktur".into(),
+        region: "35.23.01.2001".into(),
+        mode: "named".into(),
+        name: "Pelapor Contoh".into(),
+        phone: unique_phone(),
+        ..ReportForm::default()
+    }
+}
+
+/// Files `form` through the store (as the web channel) and returns its tracking number.
+pub async fn file(app: &TestApp, form: &ReportForm) -> String {
+    file_with(app, form, Vec::new()).await.1
+}
+
+/// Files `form` with attachments; returns the report's id and tracking number.
+pub async fn file_with(app: &TestApp, form: &ReportForm, attachments: Vec<NewAttachment>) -> (ReportId, String) {
+    let report = form
+        .validate(Filing { with_account: false, region_may_be_located: false }, wib_date(Timestamp::now()))
+        .expect("a valid report");
+    let submission = Submission {
+        channel: Channel::Web,
+        filed_by: None,
+        facilitated_by: None,
+        province: RegionCode::parse("35").unwrap(),
+        idempotency: None,
+        attachments,
+    };
+    let filed = app
+        .db
+        .write(move |tx| Box::pin(async move { aspirations::submit(tx, &report, &submission).await }))
+        .await
+        .expect("filed");
+    (filed.id, filed.tracking.to_string())
+}
+
+/// Verifies a fresh report and dispatches it to `org` (its version is then 3).
+pub async fn dispatch(app: &TestApp, id: ReportId, org: OrgId) {
+    for (version, step, to) in [(1, ReportStep::Verify, None), (2, ReportStep::Dispatch, Some(org))] {
+        let input = StepInput { step, org: to, public_note: None, private_note: None };
+        app.db
+            .write(move |tx| Box::pin(async move { aspirations::take_step(tx, id, version, &input, None).await }))
+            .await
+            .expect("step");
+    }
+}
+
+/// A mobile number no other test uses, so per-contact limits never meet.
+pub fn unique_phone() -> String {
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    let salt = (Timestamp::now().millis() % 10_000) as u32;
+    format!("0813{:04}{:04}", salt, n % 10_000)
+}
+
+/// A file to send: file name, content type, bytes.
+pub type File<'a> = (&'a str, &'a str, Vec<u8>);
+
+/// POSTs the report form as a browser does (`multipart/form-data`, same origin).
+pub async fn post_report(visitor: &Visitor, fields: &[(&str, &str)], files: Vec<File<'_>>) -> reqwest::Response {
+    let mut form = Form::new();
+    for (name, value) in fields {
+        form = form.text(name.to_string(), value.to_string());
+    }
+    for (file_name, mime, bytes) in files {
+        let part = Part::bytes(bytes).file_name(file_name.to_owned()).mime_str(mime).expect("a content type");
+        form = form.part("attachments", part);
+    }
+    visitor
+        .client
+        .post(visitor.url("/aspirasi/baru"))
+        .header("sec-fetch-site", "same-origin")
+        .multipart(form)
+        .send()
+        .await
+        .expect("POST")
+}
+
+/// The value of the `Location` header.
+pub fn location(response: &reqwest::Response) -> String {
+    response.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned()
+}
