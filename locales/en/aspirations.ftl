@@ -115,3 +115,42 @@ report-dispatch-hint = Those marked ★ handle this category.
 report-handler-suggested = ★ { $name }
 report-step-done = The action "{ $step }" was saved.
 report-stale = Another officer just changed this report. Check where it stands now and repeat if needed.
+
+# Messages to reporters (outbox).
+mail-report-filed-subject = Report { $tracking } received
+mail-report-filed-body =
+    Your report has been received and stored with the tracking number:
+
+    { $tracking }
+
+    Follow it at { $link }
+    Keep this number. Your name and contact are not shown to the public.
+
+    Regards,
+    Jembatan — Community Information Groups
+mail-report-updated-subject = Update on report { $tracking }
+mail-report-updated-body =
+    Your report { $tracking } is now: { $status ->
+        [terverifikasi] verified by the communication office
+        [didisposisikan] passed on to the responsible agency
+        [ditunda] on hold
+        [bukan_wewenang] not within the local government's authority
+        [diarsipkan] archived
+       *[other] { $status }
+    }.
+    { $note }
+
+    Details: { $link }
+
+    Regards,
+    Jembatan — Community Information Groups
+mail-report-answered-subject = Answer to report { $tracking }
+mail-report-answered-body =
+    The responsible agency has answered your report { $tracking }:
+
+    { $note }
+
+    You can rate the answer or respond within 10 working days at { $link }
+
+    Regards,
+    Jembatan — Community Information Groups

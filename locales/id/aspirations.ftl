@@ -115,3 +115,42 @@ report-dispatch-hint = Yang bertanda ★ menangani kategori ini.
 report-handler-suggested = ★ { $name }
 report-step-done = Tindakan "{ $step }" tersimpan.
 report-stale = Laporan ini baru saja diubah petugas lain. Periksa keadaannya sekarang lalu ulangi bila perlu.
+
+# Pesan kepada pelapor (outbox).
+mail-report-filed-subject = Laporan { $tracking } diterima
+mail-report-filed-body =
+    Laporan Anda sudah kami terima dan tersimpan dengan nomor pelacakan:
+
+    { $tracking }
+
+    Pantau tindak lanjutnya di { $link }
+    Simpan nomor ini. Nama dan kontak Anda tidak ditampilkan kepada publik.
+
+    Salam,
+    Jembatan — Komunitas Informasi Masyarakat
+mail-report-updated-subject = Perkembangan laporan { $tracking }
+mail-report-updated-body =
+    Status laporan Anda { $tracking } sekarang: { $status ->
+        [terverifikasi] terverifikasi oleh Diskominfo
+        [didisposisikan] diteruskan ke instansi yang berwenang
+        [ditunda] ditunda
+        [bukan_wewenang] bukan wewenang pemerintah daerah
+        [diarsipkan] diarsipkan
+       *[other] { $status }
+    }.
+    { $note }
+
+    Rinciannya: { $link }
+
+    Salam,
+    Jembatan — Komunitas Informasi Masyarakat
+mail-report-answered-subject = Jawaban atas laporan { $tracking }
+mail-report-answered-body =
+    Instansi yang berwenang sudah menjawab laporan Anda { $tracking }:
+
+    { $note }
+
+    Anda dapat menilai jawaban ini atau menanggapinya dalam 10 hari kerja di { $link }
+
+    Salam,
+    Jembatan — Komunitas Informasi Masyarakat

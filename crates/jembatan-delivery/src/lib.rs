@@ -1,7 +1,8 @@
 //! Jembatan's delivery side: the [`Worker`] that runs jobs from the durable
 //! queue (`jembatan_store::jobs`), the channels they send through ([`Mailer`]
 //! for SMTP e-mail), and the handlers of each job kind, named after the
-//! capability that enqueues them ([`accounts`] for password reset e-mails).
+//! capability that enqueues them ([`accounts`] for password reset e-mails),
+//! and [`outbox`], the one delivery path of messages to people.
 //!
 //! Invariants:
 //! - Delivery is at least once: a job is marked done only after its handler
@@ -16,6 +17,7 @@ pub mod accounts;
 pub mod content;
 pub mod kims;
 pub mod mail;
+pub mod outbox;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod worker;

@@ -20,6 +20,11 @@ const SMTP_TIMEOUT: Duration = Duration::from_secs(30);
 pub trait MailText: Send + Sync {
     /// A password reset e-mail to `name`, carrying `link`.
     fn password_reset(&self, locale: &str, name: &str, link: &str) -> (String, String);
+
+    /// An outbox message: the catalog's `mail-<template>-subject` and
+    /// `mail-<template>-body` with `args` (a `path` argument also comes as
+    /// `link`, under the public URL).
+    fn message(&self, locale: &str, template: &str, args: &[(&str, &str)]) -> (String, String);
 }
 
 /// One e-mail to send.

@@ -157,6 +157,7 @@ impl Worker {
         worker.register(jembatan_store::accounts::PASSWORD_RESET_EMAIL, crate::accounts::PasswordResetEmailHandler);
         worker.register(jembatan_store::kims::SK_EXPIRY_SCAN_JOB, crate::kims::SkExpiryScanHandler);
         worker.register(jembatan_store::content::PUBLISH_JOB, crate::content::PublishScheduledHandler);
+        worker.register(jembatan_store::outbox::DELIVER_JOB, crate::outbox::OutboxHandler);
         worker
     }
 

@@ -31,6 +31,11 @@ impl MailText for CatalogText {
             ),
         )
     }
+
+    fn message(&self, locale: &str, template: &str, args: &[(&str, &str)]) -> (String, String) {
+        let listed: Vec<String> = args.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        (format!("[{locale}] {template}"), listed.join("\n"))
+    }
 }
 
 async fn register(db: &Db, name: &str, email: Option<&str>, phone: &str) -> User {

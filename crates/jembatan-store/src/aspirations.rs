@@ -15,6 +15,8 @@
 //! - Every filing and step appends a `report_events` row (the public
 //!   timeline) and records [`Entity::Report`] in the same transaction.
 
+use std::collections::BTreeMap;
+
 use chrono::NaiveDate;
 use jembatan_domain::aspiration::{
     AttachmentId, Channel, Location, NewReport, ReportClass, ReportId, ReportRef, ReportStatus, ReportStep,
@@ -40,6 +42,7 @@ use crate::db::{Db, Tx};
 use crate::error::{StoreError, StoreResult};
 use crate::holidays::calendar_from;
 use crate::organisations::{Args, bind_args, parse_stored, parse_stored_opt, require_region, stored};
+use crate::outbox;
 use crate::{exec, on_pool, on_tx};
 
 /// A category citizens file under.
@@ -223,8 +226,49 @@ pub async fn submit(tx: &mut Tx<'_>, report: &NewReport, submission: &Submission
             .bind(now.millis())
         )?;
     }
+    notify(tx, id, &tracking, REPORT_FILED_MESSAGE, BTreeMap::new()).await?;
     changes::record(tx, Entity::Report, &id.to_string()).await?;
     Ok(Filed { id, tracking, duplicate_of: duplicate_of.map(|(_, t)| t), held, replayed: false })
+}
+
+/// The outbox message confirming a filing, with the tracking number.
+pub const REPORT_FILED_MESSAGE: &str = "report-filed";
+/// The outbox message telling the reporter where the case stands now.
+pub const REPORT_UPDATED_MESSAGE: &str = "report-updated";
+/// The outbox message carrying the agency's answer.
+pub const REPORT_ANSWERED_MESSAGE: &str = "report-answered";
+
+/// Queues a message to the reporter, by e-mail when there is an address:
+/// the one given with the report, else the filing account's. (Reporters
+/// with a phone number only are told through channels still to come.)
+async fn notify(
+    tx: &mut Tx<'_>,
+    id: ReportId,
+    tracking: &TrackingNumber,
+    template: &'static str,
+    mut args: BTreeMap<String, String>,
+) -> StoreResult<()> {
+    let email: Option<String> = on_tx!(tx, conn => sqlx::query_scalar(
+        "SELECT COALESCE(p.email, u.email) FROM reports r JOIN report_reporters p ON p.report_id = r.id \
+         LEFT JOIN users u ON u.id = r.filed_by AND u.deleted_at IS NULL WHERE r.id = $1",
+    )
+    .bind(id.to_string())
+    .fetch_optional(conn)
+    .await)?
+    .flatten();
+    let Some(email) = email else { return Ok(()) };
+    args.insert("tracking".to_owned(), tracking.to_string());
+    args.insert("path".to_owned(), format!("/aspirasi/{tracking}"));
+    let message = outbox::NewMessage {
+        channel: outbox::Channel::Email,
+        recipient: email,
+        template,
+        locale: "id".to_owned(),
+        args,
+        subject_ref: format!("report:{id}"),
+    };
+    outbox::enqueue(tx, &message).await?;
+    Ok(())
 }
 
 fn new_tracking(region: &RegionCode) -> TrackingNumber {
@@ -691,6 +735,13 @@ pub async fn take_step(
         private_note: input.private_note.as_deref(),
     };
     insert_event(tx, id, now, &event).await?;
+    if let Some(template) = step_message(input.step) {
+        let args = BTreeMap::from([
+            ("status".to_owned(), next.as_str().to_owned()),
+            ("note".to_owned(), input.public_note.clone().unwrap_or_default()),
+        ]);
+        notify(tx, id, &before.tracking, template, args).await?;
+    }
     audit::append(
         tx,
         &AuditEntry {
@@ -706,6 +757,21 @@ pub async fn take_step(
     .await?;
     changes::record(tx, Entity::Report, &id.to_string()).await?;
     get_tx(tx, id).await?.ok_or(StoreError::NotFound)
+}
+
+/// The message the reporter gets when a step is taken: an answer, or a
+/// change of where the case stands worth telling (not the agency's own
+/// taking up, nor a hand-back between officers).
+fn step_message(step: ReportStep) -> Option<&'static str> {
+    match step {
+        ReportStep::Answer => Some(REPORT_ANSWERED_MESSAGE),
+        ReportStep::Verify
+        | ReportStep::Dispatch
+        | ReportStep::Hold
+        | ReportStep::NotAuthority
+        | ReportStep::Archive => Some(REPORT_UPDATED_MESSAGE),
+        ReportStep::FollowUp | ReportStep::Resume | ReportStep::ReturnToVerifier | ReportStep::Reopen => None,
+    }
 }
 
 /// The audit action of a step.
@@ -883,6 +949,59 @@ pub async fn queue(db: &Db, scope: &ReportQueueScope, filter: &QueueFilter, page
     let sql = format!(
         "SELECT {REPORT_COLUMNS} FROM reports r WHERE ({}) AND {status_condition} ORDER BY {order} LIMIT {limit} OFFSET {offset}",
         reach.join(" OR ")
+    );
+    let rows = on_pool!(db, pool => bind_args!(sqlx::query_as::<_, ReportRow>(&sql), args).fetch_all(pool).await)?;
+    rows.into_iter().map(ReportRow::into_report).collect()
+}
+
+// ------------------------------------------------------------ public lists
+
+/// Which public reports a list shows (Open311's `requests.json`, the
+/// public pages): never confidential ones or ones held for moderation.
+#[derive(Debug, Clone, Default)]
+pub struct PublicFilter {
+    /// Filed in this region or any below it.
+    pub within: Option<RegionCode>,
+    pub category: Option<String>,
+    /// `Some(true)`: settled only (Open311 `closed`); `Some(false)`: unsettled only.
+    pub settled: Option<bool>,
+    /// Filed at or after.
+    pub from: Option<Timestamp>,
+    /// Filed before.
+    pub to: Option<Timestamp>,
+}
+
+/// The statuses of settled cases, as stored.
+const SETTLED: [ReportStatus; 3] = [ReportStatus::Selesai, ReportStatus::BukanWewenang, ReportStatus::Diarsipkan];
+
+/// Public reports, newest first, at most `limit`.
+pub async fn public_reports(db: &Db, filter: &PublicFilter, limit: i64) -> StoreResult<Vec<Report>> {
+    let mut args = Args::default();
+    let mut conditions = vec![
+        format!("r.mode <> {}", args.text(ReporterMode::Confidential.as_str())),
+        format!("r.moderation <> {}", args.text("held")),
+    ];
+    if let Some(within) = &filter.within {
+        conditions.push(args.within("r.region_code", Some("r.regency_code"), within));
+    }
+    if let Some(category) = &filter.category {
+        conditions.push(format!("r.category = {}", args.text(category.clone())));
+    }
+    if let Some(settled) = filter.settled {
+        let list: Vec<String> = SETTLED.iter().map(|s| args.text(s.as_str())).collect();
+        let negation = if settled { "" } else { "NOT " };
+        conditions.push(format!("r.status {negation}IN ({})", list.join(", ")));
+    }
+    if let Some(from) = filter.from {
+        conditions.push(format!("r.created_at >= {}", args.int(from.millis())));
+    }
+    if let Some(to) = filter.to {
+        conditions.push(format!("r.created_at < {}", args.int(to.millis())));
+    }
+    let limit = args.int(limit);
+    let sql = format!(
+        "SELECT {REPORT_COLUMNS} FROM reports r WHERE {} ORDER BY r.created_at DESC, r.id DESC LIMIT {limit}",
+        conditions.join(" AND ")
     );
     let rows = on_pool!(db, pool => bind_args!(sqlx::query_as::<_, ReportRow>(&sql), args).fetch_all(pool).await)?;
     rows.into_iter().map(ReportRow::into_report).collect()

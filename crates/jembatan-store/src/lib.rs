@@ -22,6 +22,7 @@ pub mod media;
 pub mod migrate;
 pub mod notifications;
 pub mod organisations;
+pub mod outbox;
 pub mod regions;
 pub mod topics;
 mod writer;

@@ -150,7 +150,8 @@ struct ErrorPage {
 pub async fn render_errors(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let locale = request.extensions().get::<Locale>().copied().unwrap_or(Locale::Id);
     let path = request.uri().path().to_owned();
-    let is_api = Locale::split_path(&path).1.starts_with("/api/");
+    let is_open311 = Locale::split_path(&path).1.starts_with(crate::open311::BASE);
+    let is_api = is_open311 || Locale::split_path(&path).1.starts_with("/api/");
     let wants_html = !is_api;
     let original_path = crate::layout::original_path(&request);
     let response = next.run(request).await;
@@ -180,7 +181,14 @@ pub async fn render_errors(State(state): State<AppState>, request: Request, next
     headers.remove(header::CONTENT_LENGTH);
     headers.remove(header::CONTENT_TYPE);
     let message = tr.get(&message_key(info.code));
-    let mut rendered = if is_api {
+    let mut rendered = if is_open311 {
+        // Open311's own error shape: a list of code and description.
+        let description = match &info.field {
+            Some(field) => format!("{field}: {message}"),
+            None => message,
+        };
+        (status, Json(json!([{ "code": status.as_u16(), "description": description }]))).into_response()
+    } else if is_api {
         let body = json!({ "error": { "code": info.code, "message": message, "field": info.field } });
         (status, Json(body)).into_response()
     } else {

@@ -37,6 +37,7 @@ pub mod layout;
 pub mod mail;
 pub mod media;
 pub mod metrics;
+pub mod open311;
 pub mod ops;
 pub mod rate_limit;
 pub mod security;
@@ -52,6 +53,7 @@ pub fn router(state: AppState) -> Router {
     let mut router = Router::new()
         .merge(html::routes())
         .merge(api::v1::routes())
+        .merge(open311::routes())
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::metrics))

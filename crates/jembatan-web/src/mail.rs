@@ -21,4 +21,9 @@ impl MailText for CatalogMailText {
         let t = self.tr(locale);
         (t.get("mail-reset-subject"), t.args("mail-reset-body", &[("name", name), ("link", link)]))
     }
+
+    fn message(&self, locale: &str, template: &str, args: &[(&str, &str)]) -> (String, String) {
+        let t = self.tr(locale);
+        (t.args(&format!("mail-{template}-subject"), args), t.args(&format!("mail-{template}-body"), args))
+    }
 }

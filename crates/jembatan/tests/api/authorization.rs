@@ -135,6 +135,14 @@ const REPORT_FOR_KIM_A: &[(&str, &str)] = &[
     ("kim", "{kim_a}"),
 ];
 
+const OPEN311_FORM: &[(&str, &str)] = &[
+    ("service_code", "listrik"),
+    ("description", "Tiang listrik miring di depan sekolah {unique}."),
+    ("attribute[region]", "35.23.01.2001"),
+    ("first_name", "Pelapor"),
+    ("phone", "{phone}"),
+];
+
 /// Every route of the router. `{...}` is filled per request (see [`World::fill`]).
 #[rustfmt::skip]
 const ROUTES: &[Row] = &[
@@ -305,6 +313,14 @@ const ROUTES: &[Row] = &[
     get("/api/v1/me",                                                                        LOGGED_IN),
     post_json("/api/v1/aspirations", REPORT_FORM,                                            ANYONE),
     get("/api/v1/aspirations/{tracking}",                                                    ANYONE),
+    // ---- Open311 GeoReport v2
+    get("/open311/v2/discovery.json",                                                        ANYONE),
+    get("/open311/v2/services.json",                                                         ANYONE),
+    get("/open311/v2/services/kesehatan.json",                                               ANYONE),
+    get("/open311/v2/requests.json",                                                         ANYONE),
+    post("/open311/v2/requests.json", OPEN311_FORM,                                          ANYONE),
+    get("/open311/v2/requests/{tracking}.json",                                              ANYONE),
+    get("/open311/v2/tokens/{tracking}.json",                                                ANYONE),
     // ---- operations
     get("/healthz",                                                                          ANYONE),
     get("/readyz",                                                                           ANYONE),

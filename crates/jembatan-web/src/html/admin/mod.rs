@@ -361,6 +361,11 @@ mod tests {
         keys.extend(ReporterMode::ALL.iter().map(|m| format!("report-mode-{}", dashed(m.as_str()))));
         keys.extend(ReportStep::ALL.iter().map(|s| format!("report-step-{}", dashed(s.as_str()))));
         keys.push("report-step-submit".to_owned());
+        use jembatan_store::aspirations::{REPORT_ANSWERED_MESSAGE, REPORT_FILED_MESSAGE, REPORT_UPDATED_MESSAGE};
+        for template in [REPORT_FILED_MESSAGE, REPORT_UPDATED_MESSAGE, REPORT_ANSWERED_MESSAGE] {
+            keys.push(format!("mail-{template}-subject"));
+            keys.push(format!("mail-{template}-body"));
+        }
         keys.extend(sections.iter().map(|s| format!("admin-nav-{s}")));
         let done = [
             "registered",
