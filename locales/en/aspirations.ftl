@@ -154,3 +154,16 @@ mail-report-answered-body =
 
     Regards,
     Jembatan — Community Information Groups
+report-list-title = Citizens' aspirations
+report-list-intro = Citizens' reports open to the public, with their status and age. Confidential reports are not shown; reporters' names and contacts never are.
+report-list-region-hint = a region code, e.g. 35.23
+report-list-all = All
+report-list-status-terbuka = Unsettled
+report-list-status-selesai = Settled
+report-list-empty = No reports yet.
+report-list-prev = Previous page
+report-age-days = { $days ->
+    [0] today
+    [one] yesterday
+   *[other] { $days } days ago
+}

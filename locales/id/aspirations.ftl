@@ -154,3 +154,15 @@ mail-report-answered-body =
 
     Salam,
     Jembatan — Komunitas Informasi Masyarakat
+report-list-title = Aspirasi warga
+report-list-intro = Laporan warga yang terbuka untuk publik beserta status dan umurnya. Laporan rahasia tidak ditampilkan; nama dan kontak pelapor tidak pernah ditampilkan.
+report-list-region-hint = kode wilayah, misalnya 35.23
+report-list-all = Semua
+report-list-status-terbuka = Belum selesai
+report-list-status-selesai = Selesai
+report-list-empty = Belum ada laporan.
+report-list-prev = Halaman sebelumnya
+report-age-days = { $days ->
+    [0] hari ini
+   *[other] { $days } hari lalu
+}

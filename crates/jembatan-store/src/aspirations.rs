@@ -974,8 +974,8 @@ pub struct PublicFilter {
 /// The statuses of settled cases, as stored.
 const SETTLED: [ReportStatus; 3] = [ReportStatus::Selesai, ReportStatus::BukanWewenang, ReportStatus::Diarsipkan];
 
-/// Public reports, newest first, at most `limit`.
-pub async fn public_reports(db: &Db, filter: &PublicFilter, limit: i64) -> StoreResult<Vec<Report>> {
+/// Public reports, newest first, at most `limit` after skipping `offset`.
+pub async fn public_reports(db: &Db, filter: &PublicFilter, limit: i64, offset: i64) -> StoreResult<Vec<Report>> {
     let mut args = Args::default();
     let mut conditions = vec![
         format!("r.mode <> {}", args.text(ReporterMode::Confidential.as_str())),
@@ -999,8 +999,10 @@ pub async fn public_reports(db: &Db, filter: &PublicFilter, limit: i64) -> Store
         conditions.push(format!("r.created_at < {}", args.int(to.millis())));
     }
     let limit = args.int(limit);
+    let offset = args.int(offset.max(0));
     let sql = format!(
-        "SELECT {REPORT_COLUMNS} FROM reports r WHERE {} ORDER BY r.created_at DESC, r.id DESC LIMIT {limit}",
+        "SELECT {REPORT_COLUMNS} FROM reports r WHERE {} ORDER BY r.created_at DESC, r.id DESC \
+         LIMIT {limit} OFFSET {offset}",
         conditions.join(" AND ")
     );
     let rows = on_pool!(db, pool => bind_args!(sqlx::query_as::<_, ReportRow>(&sql), args).fetch_all(pool).await)?;

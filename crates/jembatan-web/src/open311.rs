@@ -332,7 +332,7 @@ pub async fn list_requests(
             from: instant("start_date", &query.start_date)?,
             to: instant("end_date", &query.end_date)?,
         };
-        reports = aspirations::public_reports(&ctx.state.db, &filter, MAX_REQUESTS).await?;
+        reports = aspirations::public_reports(&ctx.state.db, &filter, MAX_REQUESTS, 0).await?;
     }
     let mut out = Vec::with_capacity(reports.len());
     for report in &reports {

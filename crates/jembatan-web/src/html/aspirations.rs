@@ -337,6 +337,126 @@ async fn check_attachments(ctx: &Ctx, uploads: &[Upload]) -> Result<Result<Vec<N
     Ok(Ok(accepted))
 }
 
+// ------------------------------------------------------------ the public list
+
+/// Reports a page of the public list holds.
+const LIST_PAGE: i64 = 30;
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ListQuery {
+    pub wilayah: Option<String>,
+    pub kategori: Option<String>,
+    /// `terbuka` (unsettled) or `selesai` (settled).
+    pub status: Option<String>,
+    pub halaman: Option<String>,
+}
+
+/// A report as the public list shows it.
+pub struct PublicRow {
+    pub href: String,
+    pub tracking: String,
+    pub title: String,
+    pub category: String,
+    pub region: String,
+    pub status: String,
+    pub status_class: &'static str,
+    pub age: String,
+}
+
+#[derive(Template)]
+#[template(path = "aspirations/list.html")]
+struct ListPage {
+    page: Page,
+    region: String,
+    categories: Vec<Choice>,
+    statuses: Vec<Choice>,
+    rows: Vec<PublicRow>,
+    next_href: Option<String>,
+    prev_href: Option<String>,
+}
+
+/// `GET /aspirasi`: public reports (never confidential ones or ones held
+/// for moderation) with their status and age, by region, category and
+/// whether they are settled; newest first.
+pub async fn list(ctx: Ctx, viewer: Viewer, Query(query): Query<ListQuery>) -> Result<Response, AppError> {
+    viewer.authorize(Action::TrackReport, &Resource::Platform)?;
+    let given = |raw: &Option<String>| raw.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
+    let within = match given(&query.wilayah) {
+        Some(raw) => {
+            Some(jembatan_domain::RegionCode::parse(&raw).map_err(|e| AppError::field(e.for_field("wilayah")))?)
+        }
+        None => None,
+    };
+    let category = given(&query.kategori);
+    let settled = match given(&query.status).as_deref() {
+        None => None,
+        Some("terbuka") => Some(false),
+        Some("selesai") => Some(true),
+        Some(_) => return Err(AppError::BadRequest { code: "invalid_choice", field: Some("status".into()) }),
+    };
+    let page_number: i64 = match given(&query.halaman) {
+        None => 1,
+        Some(raw) => raw.parse().ok().filter(|n| *n >= 1).ok_or_else(|| AppError::bad_request("invalid_number"))?,
+    };
+    let filter =
+        aspirations::PublicFilter { within: within.clone(), category: category.clone(), settled, from: None, to: None };
+    let reports =
+        aspirations::public_reports(&ctx.state.db, &filter, LIST_PAGE + 1, (page_number - 1) * LIST_PAGE).await?;
+    let categories = aspirations::categories(&ctx.state.db).await?;
+    let now = Timestamp::now();
+    let mut rows = Vec::new();
+    for report in reports.iter().take(LIST_PAGE as usize) {
+        let (status, status_class) = status_label(&ctx, report.status);
+        let days = (now.millis() - report.created_at.millis()) / (24 * 3600 * 1000);
+        rows.push(PublicRow {
+            href: ctx.t.href(&tracking_path(&report.tracking)),
+            tracking: report.tracking.to_string(),
+            title: report.title.clone(),
+            category: categories
+                .iter()
+                .find(|c| c.slug == report.category)
+                .map(|c| c.name(ctx.t.lang()).to_owned())
+                .unwrap_or_else(|| report.category.clone()),
+            region: region_label(&ctx, &report.region).await?,
+            status,
+            status_class,
+            age: ctx.t.num("report-age-days", "days", days),
+        });
+    }
+    let link = |page: i64| {
+        let mut params = Vec::new();
+        if let Some(w) = &within {
+            params.push(format!("wilayah={w}"));
+        }
+        if let Some(k) = &category {
+            params.push(format!("kategori={k}"));
+        }
+        if let Some(s) = given(&query.status) {
+            params.push(format!("status={s}"));
+        }
+        params.push(format!("halaman={page}"));
+        ctx.t.href(&format!("/aspirasi?{}", params.join("&")))
+    };
+    let selected_status = given(&query.status).unwrap_or_default();
+    let template = ListPage {
+        page: private_page(&ctx, &viewer, ctx.t.get("report-list-title")),
+        region: within.as_ref().map(|w| w.to_string()).unwrap_or_default(),
+        categories: category_choices(&categories, ctx.t.lang(), category.as_deref().unwrap_or_default()),
+        statuses: ["terbuka", "selesai"]
+            .iter()
+            .map(|s| Choice {
+                value: (*s).to_owned(),
+                label: ctx.t.get(&format!("report-list-status-{s}")),
+                selected: *s == selected_status,
+            })
+            .collect(),
+        rows,
+        next_href: (reports.len() as i64 > LIST_PAGE).then(|| link(page_number + 1)),
+        prev_href: (page_number > 1).then(|| link(page_number - 1)),
+    };
+    render_private(template, StatusCode::OK)
+}
+
 // ------------------------------------------------------------ tracking
 
 #[derive(Debug, Default, Deserialize)]

@@ -76,6 +76,7 @@ pub fn routes() -> Router<AppState> {
                 .route(aspirations::NEW_PATH, get(aspirations::show_new).post(aspirations::create))
                 .layer(DefaultBodyLimit::disable()),
         )
+        .route("/aspirasi", get(aspirations::list))
         .route("/aspirasi/lacak", get(aspirations::lookup))
         .route("/aspirasi/{tracking}", get(aspirations::track))
         .merge(admin::routes())

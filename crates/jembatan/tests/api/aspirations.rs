@@ -192,6 +192,40 @@ http_tests! {
         assert_eq!((status, json["error"]["code"].as_str()), (400, Some("invalid_tracking")));
     }
 
+    async fn the_public_list_shows_public_reports_with_status_and_age(app) {
+        let mut public = crate::aspiration_support::complaint();
+        public.title = "Saluran air tersumbat".into();
+        let public = crate::aspiration_support::file(&app, &public).await;
+        let mut secret = crate::aspiration_support::complaint();
+        secret.mode = "confidential".into();
+        secret.title = "Dugaan pungutan liar".into();
+        crate::aspiration_support::file(&app, &secret).await;
+        let mut rude = crate::aspiration_support::complaint();
+        rude.title = "Petugas goblok tidak datang".into();
+        crate::aspiration_support::file(&app, &rude).await;
+        let mut elsewhere = crate::aspiration_support::complaint();
+        elsewhere.title = "Puskesmas tutup siang".into();
+        elsewhere.category = "kesehatan".into();
+        elsewhere.region = "35.07.01.2001".into();
+        crate::aspiration_support::file(&app, &elsewhere).await;
+
+        let (status, page) = app.get_text("/aspirasi").await;
+        assert_eq!(status, 200);
+        assert!(page.contains("Saluran air tersumbat") && page.contains(&public) && page.contains("hari ini"));
+        assert!(page.contains("Puskesmas tutup siang"));
+        assert!(!page.contains("pungutan liar"), "confidential reports are not listed");
+        assert!(!page.contains("goblok"), "held reports are not listed");
+        let (_, tuban) = app.get_text("/aspirasi?wilayah=35.23").await;
+        assert!(tuban.contains("Saluran air tersumbat") && !tuban.contains("Puskesmas"));
+        let (_, health) = app.get_text("/aspirasi?kategori=kesehatan&status=terbuka").await;
+        assert!(health.contains("Puskesmas") && !health.contains("Saluran"));
+        let (_, settled) = app.get_text("/aspirasi?status=selesai").await;
+        assert!(settled.contains("Belum ada laporan"));
+        assert_eq!(app.get("/aspirasi?wilayah=tuban").await.status(), 400);
+        assert_eq!(app.get("/aspirasi?status=semua").await.status(), 400);
+        assert_eq!(app.get("/aspirasi?halaman=0").await.status(), 400);
+    }
+
     async fn the_honeypot_turns_robots_away(app) {
         let visitor = TestApp::spawn_client(&app);
         let phone = unique_phone();

@@ -293,6 +293,8 @@ const ROUTES: &[Row] = &[
     get("/media/{media}",                                                                    ANYONE),
     get("/media/{media}/w320",                                                               ANYONE),
     // ---- aspirations
+    get("/aspirasi",                                                                         ANYONE),
+    get("/aspirasi?wilayah=35.23&kategori=kesehatan&status=terbuka&halaman=2",               ANYONE),
     get("/aspirasi/baru",                                                                    ANYONE),
     post("/aspirasi/baru", REPORT_FORM,                                                      ANYONE),
     post("/aspirasi/baru", REPORT_FOR_KIM_A,                                                 [L,   F,   A,   A,   F,   F,   F,   F]),
