@@ -123,7 +123,10 @@ mail-report-filed-body =
 
     { $tracking }
 
-    Follow it at { $link }
+    Follow it at your private link (do not share it; with it you can rate the answer or reopen
+    the report):
+    { $link }
+
     Keep this number. Your name and contact are not shown to the public.
 
     Regards,
@@ -167,3 +170,23 @@ report-age-days = { $days ->
     [one] yesterday
    *[other] { $days } days ago
 }
+report-key-link = With this private link you can rate the answer or reopen the report. Do not share it:
+report-rating = The reporter's rating
+report-rated = { $rating } of 5
+report-closed = The case was closed on { $when }.
+report-respond-heading = Respond to the answer
+report-respond-intro = Rate the agency's answer, or reopen the report if it is not resolved, by { $when }. After that the case closes by itself.
+report-rate-legend = How satisfied are you with this answer?
+report-rate-option = { $rating ->
+    [1] 1 — very dissatisfied
+    [5] 5 — very satisfied
+   *[other] { $rating }
+}
+report-rate-comment = Comment (optional, shown to the public)
+report-rate-submit = Send the rating and close the case
+report-reopen-comment = Why is it not resolved? (required to reopen)
+report-reopen-submit = Reopen the report
+report-step-rate = Rated by the reporter
+report-step-close = Closed
+notification-report-overdue = Report { $tracking } is past the deadline of its current stage.
+notification-report-unsettled = Report { $tracking } is still unsettled after 60 days (Law 25/2009).

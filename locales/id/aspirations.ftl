@@ -123,7 +123,10 @@ mail-report-filed-body =
 
     { $tracking }
 
-    Pantau tindak lanjutnya di { $link }
+    Pantau tindak lanjutnya di tautan pribadi Anda (jangan dibagikan; dengan tautan ini Anda
+    dapat menilai jawaban atau membuka kembali laporan):
+    { $link }
+
     Simpan nomor ini. Nama dan kontak Anda tidak ditampilkan kepada publik.
 
     Salam,
@@ -166,3 +169,23 @@ report-age-days = { $days ->
     [0] hari ini
    *[other] { $days } hari lalu
 }
+report-key-link = Dengan tautan pribadi ini Anda dapat menilai jawaban atau membuka kembali laporan. Jangan bagikan:
+report-rating = Penilaian pelapor
+report-rated = { $rating } dari 5
+report-closed = Kasus ditutup pada { $when }.
+report-respond-heading = Tanggapi jawaban
+report-respond-intro = Nilai jawaban instansi, atau buka kembali laporan bila belum tuntas, paling lambat { $when }. Setelah itu kasus ditutup otomatis.
+report-rate-legend = Seberapa puas Anda dengan jawaban ini?
+report-rate-option = { $rating ->
+    [1] 1 — sangat tidak puas
+    [5] 5 — sangat puas
+   *[other] { $rating }
+}
+report-rate-comment = Komentar (tidak wajib, tampil untuk publik)
+report-rate-submit = Kirim penilaian dan tutup kasus
+report-reopen-comment = Mengapa belum tuntas? (wajib untuk membuka kembali)
+report-reopen-submit = Buka kembali laporan
+report-step-rate = Dinilai pelapor
+report-step-close = Ditutup
+notification-report-overdue = Laporan { $tracking } melewati batas waktu tahap penanganannya.
+notification-report-unsettled = Laporan { $tracking } belum tuntas setelah 60 hari (UU 25/2009).

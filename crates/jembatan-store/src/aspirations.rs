@@ -30,6 +30,7 @@ use jembatan_domain::calendar::{
 };
 use jembatan_domain::contact::{Email, PhoneNumber};
 use jembatan_domain::organisation::{OrgKind, OrgRef};
+use jembatan_domain::role::Role;
 use jembatan_domain::{FieldError, OrgId, RegionCode, Timestamp, UserId, ValidationCode};
 use rand::RngCore;
 use serde::Serialize;
@@ -44,6 +45,7 @@ use crate::holidays::calendar_from;
 use crate::organisations::{Args, bind_args, parse_stored, parse_stored_opt, require_region, stored};
 use crate::outbox;
 use crate::{exec, on_pool, on_tx};
+use crate::{grants, notifications};
 
 /// A category citizens file under.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
@@ -107,6 +109,9 @@ pub struct Filed {
     pub held: bool,
     /// True when an earlier request with the same Idempotency-Key made it.
     pub replayed: bool,
+    /// The reporter's secret for rating or reopening the case without an
+    /// account (never public; see [`reporter_may_act`]).
+    pub reporter_key: String,
 }
 
 /// How long a report by the same reporter counts as a possible duplicate.
@@ -197,16 +202,19 @@ pub async fn submit(tx: &mut Tx<'_>, report: &NewReport, submission: &Submission
             return Ok(filed);
         }
     };
+    let reporter_key = new_reporter_key();
     exec!(
         tx,
         sqlx::query(
-            "INSERT INTO report_reporters (report_id, name, phone, email, contact_key) VALUES ($1, $2, $3, $4, $5)"
+            "INSERT INTO report_reporters (report_id, name, phone, email, contact_key, reporter_key) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(id.to_string())
         .bind(report.reporter.name.as_deref())
         .bind(report.reporter.phone.as_ref().map(PhoneNumber::as_str))
         .bind(report.reporter.email.as_ref().map(Email::as_str))
         .bind(contact.as_deref())
+        .bind(&reporter_key)
     )?;
     append_event(tx, id, now, "submit", ReportStatus::Baru, submission.filed_by, submission.facilitated_by).await?;
     for (position, attachment) in submission.attachments.iter().enumerate() {
@@ -228,7 +236,7 @@ pub async fn submit(tx: &mut Tx<'_>, report: &NewReport, submission: &Submission
     }
     notify(tx, id, &tracking, REPORT_FILED_MESSAGE, BTreeMap::new()).await?;
     changes::record(tx, Entity::Report, &id.to_string()).await?;
-    Ok(Filed { id, tracking, duplicate_of: duplicate_of.map(|(_, t)| t), held, replayed: false })
+    Ok(Filed { id, tracking, duplicate_of: duplicate_of.map(|(_, t)| t), held, replayed: false, reporter_key })
 }
 
 /// The outbox message confirming a filing, with the tracking number.
@@ -241,6 +249,7 @@ pub const REPORT_ANSWERED_MESSAGE: &str = "report-answered";
 /// Queues a message to the reporter, by e-mail when there is an address:
 /// the one given with the report, else the filing account's. (Reporters
 /// with a phone number only are told through channels still to come.)
+/// The link in it carries the reporter's key.
 async fn notify(
     tx: &mut Tx<'_>,
     id: ReportId,
@@ -248,17 +257,19 @@ async fn notify(
     template: &'static str,
     mut args: BTreeMap<String, String>,
 ) -> StoreResult<()> {
-    let email: Option<String> = on_tx!(tx, conn => sqlx::query_scalar(
-        "SELECT COALESCE(p.email, u.email) FROM reports r JOIN report_reporters p ON p.report_id = r.id \
+    let row: Option<(Option<String>, Option<String>)> = on_tx!(tx, conn => sqlx::query_as(
+        "SELECT COALESCE(p.email, u.email), p.reporter_key FROM reports r \
+         JOIN report_reporters p ON p.report_id = r.id \
          LEFT JOIN users u ON u.id = r.filed_by AND u.deleted_at IS NULL WHERE r.id = $1",
     )
     .bind(id.to_string())
     .fetch_optional(conn)
-    .await)?
-    .flatten();
-    let Some(email) = email else { return Ok(()) };
+    .await)?;
+    let Some((Some(email), key)) = row else { return Ok(()) };
     args.insert("tracking".to_owned(), tracking.to_string());
-    args.insert("path".to_owned(), format!("/aspirasi/{tracking}"));
+    // The reporter's own link carries their key: it lets them rate or reopen.
+    let query = key.map(|k| format!("?kunci={k}")).unwrap_or_default();
+    args.insert("path".to_owned(), format!("/aspirasi/{tracking}{query}"));
     let message = outbox::NewMessage {
         channel: outbox::Channel::Email,
         recipient: email,
@@ -269,6 +280,13 @@ async fn notify(
     };
     outbox::enqueue(tx, &message).await?;
     Ok(())
+}
+
+/// A reporter's secret: 128 random bits, hex.
+fn new_reporter_key() -> String {
+    let mut random = [0u8; 16];
+    rand::rng().fill_bytes(&mut random);
+    hex(&random)
 }
 
 fn new_tracking(region: &RegionCode) -> TrackingNumber {
@@ -284,13 +302,24 @@ fn hex(bytes: &[u8]) -> String {
 /// The report an Idempotency-Key already made, if any; a `Conflict` when
 /// the key came with a different request.
 async fn replay(tx: &mut Tx<'_>, key: &str, sha: &str) -> StoreResult<Option<Filed>> {
-    let row: Option<(String, String, Option<String>, String)> = on_tx!(tx, conn => sqlx::query_as(
-        "SELECT id, tracking, request_sha256, moderation FROM reports WHERE idempotency_key = $1",
+    #[derive(sqlx::FromRow)]
+    struct Earlier {
+        id: String,
+        tracking: String,
+        request_sha256: Option<String>,
+        moderation: String,
+        reporter_key: Option<String>,
+    }
+    let row = on_tx!(tx, conn => sqlx::query_as::<_, Earlier>(
+        "SELECT r.id, r.tracking, r.request_sha256, r.moderation, p.reporter_key FROM reports r \
+         LEFT JOIN report_reporters p ON p.report_id = r.id WHERE r.idempotency_key = $1",
     )
     .bind(key)
     .fetch_optional(conn)
     .await)?;
-    let Some((id, tracking, stored_sha, moderation)) = row else { return Ok(None) };
+    let Some(Earlier { id, tracking, request_sha256: stored_sha, moderation, reporter_key }) = row else {
+        return Ok(None);
+    };
     if stored_sha.as_deref() != Some(sha) {
         return Err(StoreError::Conflict("idempotency_key"));
     }
@@ -300,6 +329,7 @@ async fn replay(tx: &mut Tx<'_>, key: &str, sha: &str) -> StoreResult<Option<Fil
         duplicate_of: None,
         held: moderation == "held",
         replayed: true,
+        reporter_key: reporter_key.unwrap_or_default(),
     }))
 }
 
@@ -408,6 +438,15 @@ pub struct Report {
     pub updated_at: Timestamp,
     pub version: i64,
     pub attachments: i64,
+    pub answered_at: Option<Timestamp>,
+    /// The answer came after the follow-up deadline.
+    pub answered_late: bool,
+    pub rating: Option<i64>,
+    pub rating_comment: Option<String>,
+    /// The response window after the answer passed, or the reporter rated it.
+    pub closed_at: Option<Timestamp>,
+    /// 0 none, 1 the regency was alerted, 2 the province was.
+    pub escalation: i64,
 }
 
 impl Report {
@@ -422,7 +461,8 @@ const REPORT_COLUMNS: &str = "r.id, r.tracking, r.class, r.status, r.mode, r.cha
      r.category, r.region_code, r.region_unconfirmed, r.lat_e6, r.lon_e6, r.event_date, r.filed_by, \
      r.facilitated_by, r.assigned_org_id, r.duplicate_of, r.moderation, r.due_at, r.answer_due_at, r.settle_by, \
      r.created_at, r.updated_at, r.version, \
-     (SELECT COUNT(*) FROM report_attachments a WHERE a.report_id = r.id AND a.event_id IS NULL) AS attachments";
+     (SELECT COUNT(*) FROM report_attachments a WHERE a.report_id = r.id AND a.event_id IS NULL) AS attachments, \
+     r.answered_at, r.answered_late, r.rating, r.rating_comment, r.closed_at, r.escalation";
 
 #[derive(sqlx::FromRow)]
 struct ReportRow {
@@ -452,6 +492,12 @@ struct ReportRow {
     updated_at: i64,
     version: i64,
     attachments: i64,
+    answered_at: Option<i64>,
+    answered_late: i64,
+    rating: Option<i64>,
+    rating_comment: Option<String>,
+    closed_at: Option<i64>,
+    escalation: i64,
 }
 
 impl ReportRow {
@@ -482,6 +528,12 @@ impl ReportRow {
             updated_at: Timestamp(self.updated_at),
             version: self.version,
             attachments: self.attachments,
+            answered_at: self.answered_at.map(Timestamp),
+            answered_late: self.answered_late != 0,
+            rating: self.rating,
+            rating_comment: self.rating_comment,
+            closed_at: self.closed_at.map(Timestamp),
+            escalation: self.escalation,
         })
     }
 }
@@ -725,6 +777,16 @@ pub async fn take_step(
     )?;
     if updated == 0 {
         return Err(StoreError::Stale);
+    }
+    if input.step == ReportStep::Answer {
+        let late = before.due_at.is_some_and(|due| due < now);
+        exec!(
+            tx,
+            sqlx::query("UPDATE reports SET answered_at = $1, answered_late = $2 WHERE id = $3")
+                .bind(now.millis())
+                .bind(i64::from(late))
+                .bind(id.to_string())
+        )?;
     }
     let event = Event {
         step: input.step.as_str(),
@@ -1007,4 +1069,199 @@ pub async fn public_reports(db: &Db, filter: &PublicFilter, limit: i64, offset: 
     );
     let rows = on_pool!(db, pool => bind_args!(sqlx::query_as::<_, ReportRow>(&sql), args).fetch_all(pool).await)?;
     rows.into_iter().map(ReportRow::into_report).collect()
+}
+
+// ------------------------------------------------------------ the reporter's side
+
+/// Whether the holder of `key`, or `account`, filed the report (and so may
+/// rate the answer or reopen the case).
+pub async fn reporter_may_act(db: &Db, id: ReportId, key: Option<&str>, account: Option<UserId>) -> StoreResult<bool> {
+    let row: Option<(Option<String>, Option<String>)> = on_pool!(db, pool => sqlx::query_as(
+        "SELECT p.reporter_key, r.filed_by FROM reports r JOIN report_reporters p ON p.report_id = r.id \
+         WHERE r.id = $1",
+    )
+    .bind(id.to_string())
+    .fetch_optional(pool)
+    .await)?;
+    let Some((stored_key, filed_by)) = row else { return Ok(false) };
+    let by_key =
+        matches!((key, stored_key.as_deref()), (Some(given), Some(stored)) if !given.is_empty() && given == stored);
+    let by_account = account.is_some_and(|a| filed_by.as_deref() == Some(a.to_string().as_str()));
+    Ok(by_key || by_account)
+}
+
+/// What the reporter does after the answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReporterResponse {
+    /// Rates the answer 1-5, with an optional comment; the case closes.
+    Rate { rating: i64, comment: Option<String> },
+    /// Not satisfied: back to the agency, with why.
+    Reopen { comment: String },
+}
+
+/// The reporter's response to an answer, within the response window (the
+/// web layer checked [`reporter_may_act`]). `Invalid` on `status` when the
+/// case is not answered or the window passed; on `rating` for a rating
+/// outside 1-5.
+pub async fn respond(tx: &mut Tx<'_>, id: ReportId, response: &ReporterResponse) -> StoreResult<Report> {
+    let before = get_tx(tx, id).await?.ok_or(StoreError::NotFound)?;
+    let now = Timestamp::now();
+    let open = before.status == ReportStatus::Selesai
+        && before.closed_at.is_none()
+        && before.due_at.is_some_and(|window_end| now <= window_end);
+    if !open {
+        return Err(StoreError::Invalid(FieldError::new("status", ValidationCode::InvalidTransition)));
+    }
+    let (step, status, note) = match response {
+        ReporterResponse::Rate { rating, comment } => {
+            if !(1..=5).contains(rating) {
+                return Err(StoreError::Invalid(FieldError::new("rating", ValidationCode::InvalidChoice)));
+            }
+            exec!(
+                tx,
+                sqlx::query(
+                    "UPDATE reports SET rating = $1, rating_comment = $2, closed_at = $3, due_at = NULL, \
+                     updated_at = $3, version = version + 1 WHERE id = $4",
+                )
+                .bind(rating)
+                .bind(comment.as_deref())
+                .bind(now.millis())
+                .bind(id.to_string())
+            )?;
+            ("rate", ReportStatus::Selesai, comment.clone())
+        }
+        ReporterResponse::Reopen { comment } => {
+            let next = transition(before.status, ReportStep::Reopen).map_err(|e| StoreError::Invalid(e.into()))?;
+            let calendar = calendar_from(tx, wib_date(now)).await?;
+            exec!(
+                tx,
+                sqlx::query(
+                    "UPDATE reports SET status = $1, due_at = $2, updated_at = $3, version = version + 1 WHERE id = $4",
+                )
+                .bind(next.as_str())
+                .bind(calendar.deadline(now, FOLLOW_UP_WORKING_DAYS).millis())
+                .bind(now.millis())
+                .bind(id.to_string())
+            )?;
+            ("reopen", next, Some(comment.clone()))
+        }
+    };
+    let event = Event {
+        step,
+        status_after: status,
+        actor: None,
+        org: before.assigned_org,
+        public_note: note.as_deref(),
+        private_note: None,
+    };
+    insert_event(tx, id, now, &event).await?;
+    changes::record(tx, Entity::Report, &id.to_string()).await?;
+    get_tx(tx, id).await?.ok_or(StoreError::NotFound)
+}
+
+/// Most cases one round of [`close_expired`] or [`escalate`] handles.
+const ROUND: i64 = 500;
+
+/// Closes answered cases whose response window passed without a response
+/// (as SP4N-LAPOR! does); returns how many closed.
+pub async fn close_expired(db: &Db, now: Timestamp) -> StoreResult<usize> {
+    db.write(move |tx| {
+        Box::pin(async move {
+            let ids: Vec<String> = on_tx!(tx, conn => sqlx::query_scalar(
+                "SELECT id FROM reports WHERE status = 'selesai' AND closed_at IS NULL AND due_at < $1 \
+                 ORDER BY due_at LIMIT $2",
+            )
+            .bind(now.millis())
+            .bind(ROUND)
+            .fetch_all(conn)
+            .await)?;
+            for id in &ids {
+                exec!(
+                    tx,
+                    sqlx::query("UPDATE reports SET closed_at = $1, due_at = NULL, updated_at = $1 WHERE id = $2")
+                        .bind(now.millis())
+                        .bind(id)
+                )?;
+                let report: ReportId = parse_stored(id, "report id")?;
+                let event = Event {
+                    step: "close",
+                    status_after: ReportStatus::Selesai,
+                    actor: None,
+                    org: None,
+                    public_note: None,
+                    private_note: None,
+                };
+                insert_event(tx, report, now, &event).await?;
+                changes::record(tx, Entity::Report, id).await?;
+            }
+            Ok(ids.len())
+        })
+    })
+    .await
+}
+
+/// What one round of escalation did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Escalated {
+    /// Cases past a deadline whose regency's Diskominfo was alerted.
+    pub to_regency: usize,
+    /// Cases unsettled after 60 days whose province was alerted.
+    pub to_province: usize,
+}
+
+/// Alerts officers about late cases, each once per level: a case past its
+/// stage's deadline to the regency's Diskominfo officers, a case unsettled
+/// after 60 days (UU 25/2009) to the province admins. The alert is an
+/// in-app notification linking to the case.
+pub async fn escalate(db: &Db, now: Timestamp) -> StoreResult<Escalated> {
+    db.write(move |tx| {
+        Box::pin(async move {
+            let mut done = Escalated::default();
+            let unsettled = "status NOT IN ('selesai', 'bukan_wewenang', 'diarsipkan')";
+            for (level, condition) in [(2_i64, "settle_by < $1"), (1, "due_at < $1")] {
+                let sql = format!(
+                    "SELECT id, tracking, region_code, regency_code FROM reports \
+                     WHERE {unsettled} AND escalation < $2 AND {condition} ORDER BY created_at LIMIT $3"
+                );
+                let rows: Vec<(String, String, String, Option<String>)> = on_tx!(tx, conn => sqlx::query_as(&sql)
+                    .bind(now.millis())
+                    .bind(level)
+                    .bind(ROUND)
+                    .fetch_all(conn)
+                    .await)?;
+                for (id, tracking, region, regency) in rows {
+                    let region: RegionCode = parse_stored(&region, "region code")?;
+                    let (role, scope, kind) = if level == 2 {
+                        (Role::ProvinceAdmin, region.province(), notifications::kind::REPORT_UNSETTLED)
+                    } else {
+                        let regency = regency.as_deref().map(|r| parse_stored(r, "region code")).transpose()?;
+                        (
+                            Role::RegencyOfficer,
+                            regency.unwrap_or_else(|| region.province()),
+                            notifications::kind::REPORT_OVERDUE,
+                        )
+                    };
+                    let role = if level == 1 && scope.level() == jembatan_domain::RegionLevel::Province {
+                        Role::ProvinceAdmin
+                    } else {
+                        role
+                    };
+                    exec!(tx, sqlx::query("UPDATE reports SET escalation = $1 WHERE id = $2").bind(level).bind(&id))?;
+                    for user in grants::holders_tx(tx, role, &scope).await? {
+                        let notification = notifications::NewNotification {
+                            user,
+                            kind,
+                            subject_id: Some(id.clone()),
+                            params: json!({ "tracking": tracking }),
+                            link: Some(format!("/admin/aspirasi/{id}")),
+                        };
+                        notifications::create(tx, &notification).await?;
+                    }
+                    if level == 2 { done.to_province += 1 } else { done.to_regency += 1 }
+                }
+            }
+            Ok(done)
+        })
+    })
+    .await
 }

@@ -238,6 +238,21 @@ pub async fn list_within(db: &Db, region: &RegionCode) -> StoreResult<Vec<GrantR
     records(rows)
 }
 
+/// The accounts (not deleted) holding `role` for the region `scope`, read
+/// in the caller's transaction.
+pub(crate) async fn holders_tx(tx: &mut Tx<'_>, role: Role, scope: &RegionCode) -> StoreResult<Vec<UserId>> {
+    let ids: Vec<String> = on_tx!(tx, conn => sqlx::query_scalar(
+        "SELECT g.user_id FROM role_grants g JOIN users u ON u.id = g.user_id \
+         WHERE g.role = $1 AND g.scope_region = $2 AND g.revoked_at IS NULL AND u.deleted_at IS NULL \
+         ORDER BY g.granted_at, g.user_id",
+    )
+    .bind(role.as_str())
+    .bind(scope.as_str())
+    .fetch_all(conn)
+    .await)?;
+    ids.iter().map(|id| parse_stored(id, "user id")).collect()
+}
+
 /// The accounts (not deleted) holding `role` exactly in `scope`.
 pub async fn holders(db: &Db, role: Role, scope: &Scope) -> StoreResult<Vec<UserId>> {
     let (column, value) = match scope {

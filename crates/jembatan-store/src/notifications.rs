@@ -19,6 +19,10 @@ pub mod kind {
     pub const KIM_SK_EXPIRED: &str = "kim.sk_expired";
     /// A KIM's SK lapses within the warning period. Params as above.
     pub const KIM_SK_EXPIRING: &str = "kim.sk_expiring";
+    /// A report passed its stage's deadline (to the regency's officers). Params: `tracking`.
+    pub const REPORT_OVERDUE: &str = "report.overdue";
+    /// A report is unsettled after 60 days (to the province). Params: `tracking`.
+    pub const REPORT_UNSETTLED: &str = "report.unsettled";
 }
 
 /// A notification to create.

@@ -12,9 +12,12 @@ use jembatan_domain::authz::ReportQueueScope;
 use jembatan_domain::calendar::{WorkingCalendar, wib_date};
 use jembatan_domain::kim::KimForm;
 use jembatan_domain::organisation::OrganisationForm;
+use jembatan_domain::role::Role;
 use jembatan_domain::{OrgId, RegionCode, Timestamp, ValidationCode};
-use jembatan_store::aspirations::{self, Filed, NewAttachment, QueueFilter, StepInput, Submission};
-use jembatan_store::{Db, StoreError, audit, contract_tests, holidays, kims, organisations};
+use jembatan_store::aspirations::{self, Filed, NewAttachment, QueueFilter, ReporterResponse, StepInput, Submission};
+use jembatan_store::{
+    Db, StoreError, accounts, audit, contract_tests, grants, holidays, kims, notifications, organisations,
+};
 
 fn form() -> ReportForm {
     ReportForm {
@@ -85,6 +88,25 @@ async fn kim(db: &Db) -> OrgId {
     db.write(move |tx| Box::pin(async move { kims::register(tx, &new, None).await })).await.unwrap().id()
 }
 
+async fn account(db: &Db, name: &str, email: &str) -> jembatan_domain::UserId {
+    let new = jembatan_domain::account::RegistrationForm {
+        name: name.into(),
+        email: email.into(),
+        phone: String::new(),
+        password: "sandi yang cukup panjang".into(),
+        password_confirm: "sandi yang cukup panjang".into(),
+        consent: true,
+    }
+    .validate()
+    .unwrap();
+    accounts::create_user(db, &new, "2026-11").await.unwrap().id
+}
+
+async fn grant(db: &Db, user: jembatan_domain::UserId, role: Role, scope: &str) {
+    let scope = grants::parse_scope(db, scope).await.unwrap();
+    db.write(move |tx| Box::pin(async move { grants::grant(tx, user, role, &scope, None).await })).await.unwrap();
+}
+
 async fn office(db: &Db, kind: &str, body_kind: &str, name: &str, region: &str) -> OrgId {
     let new = OrganisationForm {
         kind: kind.into(),
@@ -107,7 +129,79 @@ async fn take(db: &Db, id: ReportId, version: i64, input: StepInput) -> Result<a
     db.write(move |tx| Box::pin(async move { aspirations::take_step(tx, id, version, &input, None).await })).await
 }
 
+/// A case answered by an agency of Tuban; returns it with its reporter's key.
+async fn answered(db: &Db) -> (Filed, OrgId) {
+    let dpupr = office(db, "agency", "", "Dinas PUPR Tuban", "35.23").await;
+    let filed = file(db, validated(&form()), submission()).await.unwrap();
+    take(db, filed.id, 1, step(ReportStep::Verify, None, None)).await.unwrap();
+    take(db, filed.id, 2, step(ReportStep::Dispatch, Some(dpupr), None)).await.unwrap();
+    take(db, filed.id, 3, step(ReportStep::Answer, None, Some("Sudah diperbaiki."))).await.unwrap();
+    (filed, dpupr)
+}
+
+async fn respond(db: &Db, id: ReportId, response: ReporterResponse) -> Result<aspirations::Report, StoreError> {
+    db.write(move |tx| Box::pin(async move { aspirations::respond(tx, id, &response).await })).await
+}
+
+const DAY_MS: i64 = 24 * 3600 * 1000;
+
 contract_tests! {
+    async fn the_reporter_rates_or_reopens_within_the_window(db) {
+        let (filed, _) = answered(&db).await;
+        assert!(aspirations::reporter_may_act(&db, filed.id, Some(&filed.reporter_key), None).await.unwrap());
+        assert!(!aspirations::reporter_may_act(&db, filed.id, Some("tebakan"), None).await.unwrap());
+        assert!(!aspirations::reporter_may_act(&db, filed.id, Some(""), None).await.unwrap());
+        let report = aspirations::get(&db, filed.id).await.unwrap().unwrap();
+        assert!(report.answered_at.is_some() && !report.answered_late);
+
+        let reopened = respond(&db, filed.id, ReporterResponse::Reopen { comment: "Masih berlubang.".into() }).await.unwrap();
+        assert_eq!(reopened.status.as_str(), "ditindaklanjuti");
+        let err = respond(&db, filed.id, ReporterResponse::Rate { rating: 4, comment: None }).await.unwrap_err();
+        assert_eq!(invalid(err), ("status".into(), ValidationCode::InvalidTransition), "not answered any more");
+        take(&db, filed.id, reopened.version, step(ReportStep::Answer, None, Some("Ditambal ulang."))).await.unwrap();
+        let err = respond(&db, filed.id, ReporterResponse::Rate { rating: 6, comment: None }).await.unwrap_err();
+        assert_eq!(invalid(err), ("rating".into(), ValidationCode::InvalidChoice));
+        let rated = respond(&db, filed.id, ReporterResponse::Rate { rating: 5, comment: Some("Terima kasih".into()) }).await.unwrap();
+        assert_eq!((rated.rating, rated.closed_at.is_some()), (Some(5), true));
+        let steps: Vec<String> = aspirations::timeline(&db, filed.id).await.unwrap().into_iter().map(|e| e.step).collect();
+        assert_eq!(steps[steps.len() - 3..], ["reopen", "answer", "rate"]);
+        let err = respond(&db, filed.id, ReporterResponse::Reopen { comment: "x".into() }).await.unwrap_err();
+        assert_eq!(invalid(err), ("status".into(), ValidationCode::InvalidTransition), "closed cases stay closed");
+    }
+
+    async fn an_answer_no_one_responds_to_closes_after_the_window(db) {
+        let (filed, _) = answered(&db).await;
+        let now = Timestamp::now();
+        assert_eq!(aspirations::close_expired(&db, now).await.unwrap(), 0, "the window is open");
+        assert_eq!(aspirations::close_expired(&db, Timestamp(now.millis() + 30 * DAY_MS)).await.unwrap(), 1);
+        assert_eq!(aspirations::close_expired(&db, Timestamp(now.millis() + 31 * DAY_MS)).await.unwrap(), 0);
+        let report = aspirations::get(&db, filed.id).await.unwrap().unwrap();
+        assert!(report.closed_at.is_some() && report.due_at.is_none());
+        assert_eq!(aspirations::timeline(&db, filed.id).await.unwrap().last().unwrap().step, "close");
+    }
+
+    async fn late_cases_alert_the_regency_then_the_province_once_each(db) {
+        let regency_officer = account(&db, "Petugas Tuban", "petugas.tuban@contoh.id").await;
+        let province_admin = account(&db, "Admin Jatim", "admin.jatim@contoh.id").await;
+        grant(&db, regency_officer, Role::RegencyOfficer, "35.23").await;
+        grant(&db, province_admin, Role::ProvinceAdmin, "35").await;
+        let filed = file(&db, validated(&form()), submission()).await.unwrap();
+        let now = Timestamp::now();
+        assert_eq!(aspirations::escalate(&db, now).await.unwrap(), aspirations::Escalated::default());
+        let later = Timestamp(now.millis() + 10 * DAY_MS);
+        assert_eq!(aspirations::escalate(&db, later).await.unwrap().to_regency, 1);
+        assert_eq!(aspirations::escalate(&db, later).await.unwrap(), aspirations::Escalated::default(), "once");
+        let told = notifications::list_for_user(&db, regency_officer, 10).await.unwrap();
+        assert_eq!(told.len(), 1);
+        assert_eq!(told[0].kind, "report.overdue");
+        assert_eq!(told[0].link.as_deref(), Some(format!("/admin/aspirasi/{}", filed.id).as_str()));
+        let much_later = Timestamp(now.millis() + 61 * DAY_MS);
+        assert_eq!(aspirations::escalate(&db, much_later).await.unwrap().to_province, 1);
+        let told = notifications::list_for_user(&db, province_admin, 10).await.unwrap();
+        assert_eq!(told.iter().map(|n| n.kind.as_str()).collect::<Vec<_>>(), ["report.unsettled"]);
+        assert_eq!(aspirations::get(&db, filed.id).await.unwrap().unwrap().escalation, 2);
+    }
+
     async fn a_case_is_verified_dispatched_followed_up_and_answered(db) {
         let dpupr = office(&db, "agency", "", "Dinas PUPR Tuban", "35.23").await;
         let filed = file(&db, validated(&form()), submission()).await.unwrap();

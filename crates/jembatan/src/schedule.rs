@@ -1,5 +1,6 @@
-//! Periodic work every process runs: enqueue the daily SK expiry scan and
-//! clear out expired state. Safe with several processes on one database:
+//! Periodic work every process runs: enqueue the daily SK expiry scan,
+//! close answered aspirations whose response window passed, alert officers
+//! about late ones, and clear out expired state. Safe with several processes on one database:
 //! the scan is enqueued once per day by its idempotency key, and the
 //! clean-ups are idempotent deletes.
 
@@ -8,7 +9,7 @@ use std::time::Duration;
 
 use chrono::NaiveDate;
 use jembatan_domain::Timestamp;
-use jembatan_store::{Db, StoreResult, accounts, changes, kims};
+use jembatan_store::{Db, StoreResult, accounts, aspirations, changes, kims};
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
@@ -23,6 +24,8 @@ pub struct Tick {
     pub scan_enqueued: bool,
     pub sessions_purged: u64,
     pub changes_pruned: u64,
+    pub reports_closed: usize,
+    pub reports_escalated: aspirations::Escalated,
 }
 
 /// One round: `today` is the calendar day in the deployment's time zone.
@@ -32,7 +35,9 @@ pub async fn tick(db: &Db, today: NaiveDate, now: Timestamp) -> StoreResult<Tick
     let sessions_purged = accounts::purge_expired_sessions(db).await?;
     accounts::purge_password_resets(db, now.plus_seconds(-86_400)).await?;
     let changes_pruned = changes::prune(db, now.plus_seconds(-CHANGE_LOG_DAYS * 86_400)).await?;
-    Ok(Tick { scan_enqueued, sessions_purged, changes_pruned })
+    let reports_closed = aspirations::close_expired(db, now).await?;
+    let reports_escalated = aspirations::escalate(db, now).await?;
+    Ok(Tick { scan_enqueued, sessions_purged, changes_pruned, reports_closed, reports_escalated })
 }
 
 /// Ticks every [`INTERVAL`] until cancelled, waking the job worker when it

@@ -246,7 +246,10 @@ pub async fn create(
         attachments,
     };
     match file(&ctx, report, submission).await {
-        Ok(filed) => Ok(redirect(&ctx, &format!("{}?baru=1", tracking_path(&filed.tracking)))),
+        Ok(filed) => {
+            let path = format!("{}?baru=1&kunci={}", tracking_path(&filed.tracking), filed.reporter_key);
+            Ok(redirect(&ctx, &path))
+        }
         Err(AppError::BadRequest { code, field: Some(field) }) => {
             let mut errors = FormErrors::default();
             errors.add(&field, ctx.t.get(&message_key(code)));
@@ -500,6 +503,17 @@ pub async fn lookup(ctx: Ctx, viewer: Viewer, Query(query): Query<LookupQuery>) 
 pub struct TrackQuery {
     /// Set right after filing: the page greets the reporter.
     pub baru: Option<String>,
+    /// The reporter's key (from filing or the e-mails): lets them rate the
+    /// answer or reopen the case.
+    pub kunci: Option<String>,
+}
+
+/// The reporter's forms after an answer.
+pub struct ResponseForms {
+    pub action: String,
+    pub key: String,
+    pub csrf: String,
+    pub window_ends: String,
 }
 
 /// One line of the timeline as shown.
@@ -528,6 +542,12 @@ struct TrackPage {
     withheld: Option<String>,
     attachments: i64,
     timeline: Vec<TimelineView>,
+    /// The link with the reporter's key, to keep (right after filing).
+    key_link: Option<String>,
+    respond: Option<ResponseForms>,
+    rating: Option<String>,
+    closed: Option<String>,
+    errors: FormErrors,
 }
 
 /// `GET /aspirasi/{nomor}`: where the case stands, its public timeline;
@@ -544,6 +564,24 @@ pub async fn track(
     if tracking.as_str() != number {
         return Ok(redirect(&ctx, &tracking_path(&tracking)));
     }
+    render_track(&ctx, &viewer, &report, query, FormErrors::default(), StatusCode::OK).await
+}
+
+async fn render_track(
+    ctx: &Ctx,
+    viewer: &Viewer,
+    report: &Report,
+    query: TrackQuery,
+    errors: FormErrors,
+    status_code: StatusCode,
+) -> Result<Response, AppError> {
+    let tracking = report.tracking.clone();
+    let key = query.kunci.clone().unwrap_or_default();
+    let may_respond = report.status == ReportStatus::Selesai
+        && report.closed_at.is_none()
+        && report.due_at.is_some_and(|end| Timestamp::now() <= end)
+        && aspirations::reporter_may_act(&ctx.state.db, report.id, Some(&key), viewer.user.as_ref().map(|u| u.id))
+            .await?;
     let timeline = aspirations::timeline(&ctx.state.db, report.id).await?;
     let categories = aspirations::categories(&ctx.state.db).await?;
     let category = categories
@@ -551,38 +589,132 @@ pub async fn track(
         .find(|c| c.slug == report.category)
         .map(|c| c.name(ctx.t.lang()).to_owned())
         .unwrap_or_else(|| report.category.clone());
-    let (status, status_class) = status_label(&ctx, report.status);
+    let (status, status_class) = status_label(ctx, report.status);
     let withheld = match (report.text_is_public(), report.held) {
         (true, _) => None,
         (false, true) => Some(ctx.t.get("report-text-held")),
         (false, false) => Some(ctx.t.get("report-text-confidential")),
     };
     let template = TrackPage {
-        page: private_page(&ctx, &viewer, ctx.t.arg("report-track-title", "number", tracking.as_str())),
+        page: private_page(ctx, viewer, ctx.t.arg("report-track-title", "number", tracking.as_str())),
         tracking: tracking.to_string(),
         just_filed: query.baru.is_some(),
         status,
         status_class,
         class: ctx.t.get(&format!("report-class-{}", report.class.as_str().replace('_', "-"))),
         category,
-        region: region_label(&ctx, &report.region).await?,
-        filed_at: format_time(&ctx, report.created_at),
-        due: due_text(&ctx, &report),
-        answer_due: report.answer_due_at.map(|at| format_time(&ctx, at)),
+        region: region_label(ctx, &report.region).await?,
+        filed_at: format_time(ctx, report.created_at),
+        due: due_text(ctx, report),
+        answer_due: report.answer_due_at.map(|at| format_time(ctx, at)),
         text: report.text_is_public().then(|| (report.title.clone(), report.description.clone())),
         withheld,
         attachments: report.attachments,
         timeline: timeline
             .into_iter()
             .map(|entry| TimelineView {
-                at: format_time(&ctx, entry.at),
-                status: status_label(&ctx, entry.status_after).0,
+                at: format_time(ctx, entry.at),
+                status: status_label(ctx, entry.status_after).0,
                 step: ctx.t.get(&format!("report-step-{}", entry.step.replace('_', "-"))),
                 note: entry.public_note,
             })
             .collect(),
+        key_link: (query.baru.is_some() && !key.is_empty())
+            .then(|| ctx.state.config.absolute(&ctx.t.href(&format!("{}?kunci={key}", tracking_path(&tracking))))),
+        respond: may_respond.then(|| ResponseForms {
+            action: ctx.t.href(&format!("{}/tanggapan", tracking_path(&tracking))),
+            key: key.clone(),
+            csrf: viewer.user.as_ref().map(|u| u.csrf.clone()).unwrap_or_default(),
+            window_ends: report.due_at.map(|at| format_time(ctx, at)).unwrap_or_default(),
+        }),
+        rating: report.rating.map(|r| ctx.t.num("report-rated", "rating", r)),
+        closed: report.closed_at.map(|at| ctx.t.arg("report-closed", "when", &format_time(ctx, at))),
+        errors,
     };
-    render_private(template, StatusCode::OK)
+    render_private(template, status_code)
+}
+
+/// The reporter's response as posted.
+#[derive(Debug, Default, Deserialize)]
+pub struct ResponseForm {
+    #[serde(default)]
+    pub kunci: String,
+    #[serde(default)]
+    pub csrf: String,
+    /// `nilai` (rate) or `buka` (reopen).
+    #[serde(default)]
+    pub tindakan: String,
+    #[serde(default)]
+    pub rating: String,
+    #[serde(default)]
+    pub comment: String,
+}
+
+/// Longest comment of a rating or a reopening.
+const MAX_RESPONSE_CHARS: usize = 2000;
+
+/// `POST /aspirasi/{nomor}/tanggapan`: the reporter rates the answer
+/// (closing the case) or reopens it, within the response window.
+pub async fn respond(
+    ctx: Ctx,
+    viewer: Viewer,
+    Path(number): Path<String>,
+    axum::Form(form): axum::Form<ResponseForm>,
+) -> Result<Response, AppError> {
+    viewer.authorize(Action::TrackReport, &Resource::Platform)?;
+    if let Some(user) = &viewer.user
+        && !bool::from(form.csrf.as_bytes().ct_eq(user.csrf.as_bytes()))
+    {
+        return Err(AppError::Forbidden);
+    }
+    let tracking = TrackingNumber::parse(&number).map_err(|_| AppError::NotFound)?;
+    let report = aspirations::by_tracking(&ctx.state.db, &tracking).await?.ok_or(AppError::NotFound)?;
+    let account = viewer.user.as_ref().map(|u| u.id);
+    if !aspirations::reporter_may_act(&ctx.state.db, report.id, Some(&form.kunci), account).await? {
+        return Err(AppError::Forbidden);
+    }
+    let query = TrackQuery { baru: None, kunci: Some(form.kunci.clone()) };
+    let comment = match jembatan_domain::error::optional_text("comment", &form.comment, MAX_RESPONSE_CHARS) {
+        Ok(comment) => comment,
+        Err(e) => return refuse_response(&ctx, &viewer, &report, query, e).await,
+    };
+    let response = match form.tindakan.as_str() {
+        "nilai" => match form.rating.trim().parse::<i64>() {
+            Ok(rating) if (1..=5).contains(&rating) => aspirations::ReporterResponse::Rate { rating, comment },
+            _ => {
+                let error = FieldError::new("rating", ValidationCode::InvalidChoice);
+                return refuse_response(&ctx, &viewer, &report, query, error).await;
+            }
+        },
+        "buka" => match comment {
+            Some(comment) => aspirations::ReporterResponse::Reopen { comment },
+            None => {
+                let error = FieldError::new("comment", ValidationCode::Required);
+                return refuse_response(&ctx, &viewer, &report, query, error).await;
+            }
+        },
+        _ => return Err(AppError::bad_request("invalid_choice")),
+    };
+    let id = report.id;
+    let result =
+        ctx.state.db.write(move |tx| Box::pin(async move { aspirations::respond(tx, id, &response).await })).await;
+    match result {
+        Ok(_) => Ok(redirect(&ctx, &format!("{}?kunci={}", tracking_path(&tracking), form.kunci))),
+        Err(StoreError::Invalid(e)) => refuse_response(&ctx, &viewer, &report, query, e).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn refuse_response(
+    ctx: &Ctx,
+    viewer: &Viewer,
+    report: &Report,
+    query: TrackQuery,
+    error: FieldError,
+) -> Result<Response, AppError> {
+    let mut errors = FormErrors::from_fields(&ctx.t, std::slice::from_ref(&error));
+    errors.general = Some(ctx.t.get("form-has-errors"));
+    render_track(ctx, viewer, report, query, errors, StatusCode::BAD_REQUEST).await
 }
 
 /// The deadline of the current stage, while the case is unsettled.

@@ -109,6 +109,57 @@ http_tests! {
         assert!(!json.to_string().contains("Prioritas"));
     }
 
+    async fn the_reporter_rates_the_answer_with_the_key_from_filing(app) {
+        let people = officers(&app).await;
+        let visitor = TestApp::spawn_client(&app);
+        let phone = crate::aspiration_support::unique_phone();
+        let response = crate::aspiration_support::post_report(
+            &visitor,
+            &[
+                ("class", "pengaduan"), ("title", "Selokan mampet"), ("description", "Selokan depan pasar mampet."),
+                ("category", "jalan-infrastruktur"), ("region", "35.23.01.2001"), ("name", "Sutini"), ("phone", &phone),
+            ],
+            Vec::new(),
+        )
+        .await;
+        let to = location(&response);
+        let key = to.split("kunci=").nth(1).expect("the reporter's key in the confirmation").to_owned();
+        let tracking = to.trim_start_matches("/aspirasi/").split('?').next().unwrap().to_owned();
+        let (_, confirmation) = visitor.get(&to).await.text().await.map(|t| (0, t)).unwrap();
+        assert!(confirmation.contains(&format!("?kunci={key}")), "the private link is shown to keep");
+
+        let report = aspirations::by_tracking(&app.db, &TrackingNumber::parse(&tracking).unwrap()).await.unwrap().unwrap();
+        crate::aspiration_support::dispatch(&app, report.id, people.agency.parse().unwrap()).await;
+        let case = format!("/admin/aspirasi/{}", report.id);
+        let answer = [("version", "3"), ("public_note", "Selokan sudah dikeruk.")];
+        assert_eq!(people.agency_officer.post(&format!("{case}/jawab"), &answer).await.status(), 303);
+
+        let page = format!("/aspirasi/{tracking}");
+        let (_, without_key) = app.get_text(&page).await;
+        assert!(!without_key.contains("tanggapan"), "no forms without the key");
+        let (_, with_key) = app.get_text(&format!("{page}?kunci={key}")).await;
+        assert!(with_key.contains("Tanggapi jawaban") && with_key.contains("name=\"rating\""));
+
+        let respond = format!("{page}/tanggapan");
+        let wrong = app.post_form(&respond, &[("kunci", "salah"), ("tindakan", "nilai"), ("rating", "5")]).await;
+        assert_eq!(wrong.status(), 403);
+        let (status, refused) = {
+            let r = app.post_form(&respond, &[("kunci", &key), ("tindakan", "buka"), ("comment", "")]).await;
+            (r.status().as_u16(), r.text().await.unwrap())
+        };
+        assert_eq!(status, 400, "reopening needs a reason");
+        assert!(refused.contains("Wajib diisi"));
+        let rated =
+            app.post_form(&respond, &[("kunci", &key), ("tindakan", "nilai"), ("rating", "4"), ("comment", "Cepat")]).await;
+        assert_eq!(rated.status(), 303);
+        let (_, after) = app.get_text(&format!("{page}?kunci={key}")).await;
+        assert!(after.contains("4 dari 5") && after.contains("Kasus ditutup") && after.contains("Cepat"));
+        assert!(!after.contains("Tanggapi jawaban"), "a closed case takes no more responses");
+        let (_, json) = app.get_json(&format!("/api/v1/aspirations/{tracking}")).await;
+        assert_eq!(json["rating"], 4);
+        assert!(json["closed_at"].is_string());
+    }
+
     async fn officers_outside_the_scope_are_kept_out(app) {
         let people = officers(&app).await;
         let tracking = file(&app, &complaint()).await;

@@ -99,3 +99,33 @@ pub async fn post_report(visitor: &Visitor, fields: &[(&str, &str)], files: Vec<
 pub fn location(response: &reqwest::Response) -> String {
     response.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned()
 }
+
+/// A fresh report filed, dispatched to `org` and answered; returns its
+/// tracking number and the reporter's key.
+pub async fn answered(app: &TestApp, org: OrgId) -> (String, String) {
+    let report = complaint()
+        .validate(Filing { with_account: false, region_may_be_located: false }, wib_date(Timestamp::now()))
+        .expect("a valid report");
+    let submission = Submission {
+        channel: Channel::Web,
+        filed_by: None,
+        facilitated_by: None,
+        province: RegionCode::parse("35").unwrap(),
+        idempotency: None,
+        attachments: Vec::new(),
+    };
+    let filed = app
+        .db
+        .write(move |tx| Box::pin(async move { aspirations::submit(tx, &report, &submission).await }))
+        .await
+        .expect("filed");
+    dispatch(app, filed.id, org).await;
+    let answer =
+        StepInput { step: ReportStep::Answer, org: None, public_note: Some("Selesai.".into()), private_note: None };
+    let id = filed.id;
+    app.db
+        .write(move |tx| Box::pin(async move { aspirations::take_step(tx, id, 3, &answer, None).await }))
+        .await
+        .expect("answered");
+    (filed.tracking.to_string(), filed.reporter_key)
+}

@@ -63,7 +63,7 @@ http_tests! {
         .await;
         assert_eq!(response.status(), 303);
         let to = location(&response);
-        assert!(to.ends_with("?baru=1"), "{to}");
+        assert!(to.contains("?baru=1&kunci="), "{to}");
         let tracking = tracking_of(&to);
 
         let (status, page) = app.get_text(&to).await;

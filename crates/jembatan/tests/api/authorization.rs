@@ -301,6 +301,8 @@ const ROUTES: &[Row] = &[
     get("/aspirasi/lacak",                                                                   ANYONE),
     get("/aspirasi/lacak?nomor={tracking}",                                                  ANYONE),
     get("/aspirasi/{tracking}",                                                              ANYONE),
+    post("/aspirasi/{answered}/tanggapan", &[("kunci", "{answered_key}"), ("tindakan", "nilai"),
+        ("rating", "5")],                                                                    ANYONE),
     // ---- JSON API
     get("/api/v1/openapi.json",                                                              ANYONE),
     get("/api/v1/regions",                                                                   ANYONE),
@@ -347,6 +349,8 @@ struct World {
     content_slug: String,
     /// A filed report's tracking number.
     tracking: String,
+    /// The reporter's key of the last `{answered}` report made.
+    answered_key: std::sync::Mutex<String>,
     css: String,
     anonymous: Visitor,
     /// One per actor after the anonymous one, in [`ACTORS`] order.
@@ -392,6 +396,7 @@ impl World {
             content: item.id,
             content_slug: item.slug,
             tracking,
+            answered_key: std::sync::Mutex::default(),
             css,
             anonymous: TestApp::spawn_client(app),
             sessions: Vec::new(),
@@ -495,6 +500,14 @@ impl World {
         }
         if text.contains("{media}") {
             text = text.replace("{media}", &crate::editor_support::stored_image(app).await.to_string());
+        }
+        if text.contains("{answered}") {
+            let (tracking, key) = crate::aspiration_support::answered(app, self.agency).await;
+            text = text.replace("{answered}", &tracking);
+            *self.answered_key.lock().unwrap() = key;
+        }
+        if text.contains("{answered_key}") {
+            text = text.replace("{answered_key}", &self.answered_key.lock().unwrap());
         }
         if text.contains("{report}") {
             let (id, _) =

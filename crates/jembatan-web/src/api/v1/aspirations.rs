@@ -107,6 +107,10 @@ pub struct ReportJson {
     pub description: Option<String>,
     pub confidential: bool,
     pub attachments: i64,
+    /// The reporter's rating of the answer, 1-5.
+    pub rating: Option<i64>,
+    /// When the case closed (rated, or the response window passed).
+    pub closed_at: Option<String>,
     pub timeline: Vec<TimelineJson>,
 }
 
@@ -119,6 +123,9 @@ pub struct FiledJson {
     pub duplicate_of: Option<String>,
     /// Held for moderation (abusive words): not public until cleared.
     pub held_for_moderation: bool,
+    /// The reporter's private key: the tracking page with `?kunci=` and it
+    /// lets them rate the answer or reopen the case. Keep it secret.
+    pub reporter_key: String,
 }
 
 async fn report_json(ctx: &Ctx, report: &Report) -> Result<ReportJson, AppError> {
@@ -139,6 +146,8 @@ async fn report_json(ctx: &Ctx, report: &Report) -> Result<ReportJson, AppError>
         description: public.then(|| report.description.clone()),
         confidential: report.mode == jembatan_domain::aspiration::ReporterMode::Confidential,
         attachments: report.attachments,
+        rating: report.rating,
+        closed_at: report.closed_at.map(Timestamp::to_rfc3339),
         timeline: timeline
             .into_iter()
             .map(|e| TimelineJson {
@@ -202,6 +211,7 @@ pub async fn create_report(
         report: report_json(&ctx, &report).await?,
         duplicate_of: filed.duplicate_of.map(|t| t.to_string()),
         held_for_moderation: filed.held,
+        reporter_key: filed.reporter_key,
     };
     let mut response = (StatusCode::CREATED, Json(body)).into_response();
     let location = tracking_api_path(&report.tracking);
