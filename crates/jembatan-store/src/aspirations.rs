@@ -970,6 +970,18 @@ pub async fn log_identity_view(tx: &mut Tx<'_>, report: &ReportRef, actor: UserI
     Ok(())
 }
 
+/// The condition that a report `r` lies in an officer's scope: filed in a
+/// region they verify, or dispatched to an agency they serve.
+fn scope_condition(args: &mut Args, scope: &ReportQueueScope) -> String {
+    let mut reach: Vec<String> =
+        scope.verifies_within.iter().map(|r| args.within("r.region_code", Some("r.regency_code"), r)).collect();
+    if !scope.agencies.is_empty() {
+        let ids: Vec<String> = scope.agencies.iter().map(|o| args.text(o.to_string())).collect();
+        reach.push(format!("r.assigned_org_id IN ({})", ids.join(", ")));
+    }
+    format!("({})", reach.join(" OR "))
+}
+
 /// Which reports a queue lists.
 #[derive(Debug, Clone, Default)]
 pub struct QueueFilter {
@@ -987,12 +999,7 @@ pub async fn queue(db: &Db, scope: &ReportQueueScope, filter: &QueueFilter, page
         return Ok(Vec::new());
     }
     let mut args = Args::default();
-    let mut reach: Vec<String> =
-        scope.verifies_within.iter().map(|r| args.within("r.region_code", Some("r.regency_code"), r)).collect();
-    if !scope.agencies.is_empty() {
-        let ids: Vec<String> = scope.agencies.iter().map(|o| args.text(o.to_string())).collect();
-        reach.push(format!("r.assigned_org_id IN ({})", ids.join(", ")));
-    }
+    let reach = scope_condition(&mut args, scope);
     let (status_condition, order) = match filter.status {
         Some(status) => (format!("r.status = {}", args.text(status.as_str())), "r.created_at DESC, r.id DESC"),
         None => {
@@ -1009,8 +1016,7 @@ pub async fn queue(db: &Db, scope: &ReportQueueScope, filter: &QueueFilter, page
     let limit = args.int(QUEUE_PAGE);
     let offset = args.int((page.max(1) - 1) * QUEUE_PAGE);
     let sql = format!(
-        "SELECT {REPORT_COLUMNS} FROM reports r WHERE ({}) AND {status_condition} ORDER BY {order} LIMIT {limit} OFFSET {offset}",
-        reach.join(" OR ")
+        "SELECT {REPORT_COLUMNS} FROM reports r WHERE {reach} AND {status_condition} ORDER BY {order} LIMIT {limit} OFFSET {offset}"
     );
     let rows = on_pool!(db, pool => bind_args!(sqlx::query_as::<_, ReportRow>(&sql), args).fetch_all(pool).await)?;
     rows.into_iter().map(ReportRow::into_report).collect()
@@ -1264,4 +1270,96 @@ pub async fn escalate(db: &Db, now: Timestamp) -> StoreResult<Escalated> {
         })
     })
     .await
+}
+
+// ------------------------------------------------------------ statistics and export
+
+/// How one agency (or body) handles the cases dispatched to it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AgencyStats {
+    pub org: OrgId,
+    pub name: String,
+    /// Cases dispatched to it (and not handed back).
+    pub received: i64,
+    pub answered: i64,
+    pub answered_on_time: i64,
+    /// Answered after the deadline, or unanswered and past it now.
+    pub late: i64,
+    /// Median time from filing to answer, in hours.
+    pub median_hours_to_answer: Option<f64>,
+    /// Mean rating of the answers reporters rated, and how many did.
+    pub mean_rating: Option<f64>,
+    pub rated: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct StatsRow {
+    org: String,
+    name: String,
+    received: i64,
+    answered: i64,
+    answered_on_time: i64,
+    late: i64,
+    rated: i64,
+    rating_sum: i64,
+}
+
+/// Statistics of every agency or body with cases dispatched to it, in
+/// `within` (the province for the public page), most cases first.
+pub async fn agency_stats(db: &Db, within: &RegionCode, now: Timestamp) -> StoreResult<Vec<AgencyStats>> {
+    let mut args = Args::default();
+    let now_arg = args.int(now.millis());
+    let within_clause = args.within("o.region_code", Some("o.regency_code"), within);
+    let sql = format!(
+        "SELECT o.id AS org, o.name AS name, COUNT(*) AS received, \
+         SUM(CASE WHEN r.answered_at IS NOT NULL THEN 1 ELSE 0 END) AS answered, \
+         SUM(CASE WHEN r.answered_at IS NOT NULL AND r.answered_late = 0 THEN 1 ELSE 0 END) AS answered_on_time, \
+         SUM(CASE WHEN r.answered_late = 1 OR (r.answered_at IS NULL AND r.due_at < {now_arg} \
+             AND r.status IN ('didisposisikan', 'ditindaklanjuti')) THEN 1 ELSE 0 END) AS late, \
+         SUM(CASE WHEN r.rating IS NOT NULL THEN 1 ELSE 0 END) AS rated, \
+         CAST(COALESCE(SUM(r.rating), 0) AS BIGINT) AS rating_sum \
+         FROM reports r JOIN organisations o ON o.id = r.assigned_org_id \
+         WHERE {within_clause} GROUP BY o.id, o.name ORDER BY received DESC, o.name"
+    );
+    let rows = on_pool!(db, pool => bind_args!(sqlx::query_as::<_, StatsRow>(&sql), args).fetch_all(pool).await)?;
+    let mut stats = Vec::with_capacity(rows.len());
+    for row in rows {
+        let durations: Vec<i64> = on_pool!(db, pool => sqlx::query_scalar(
+            "SELECT answered_at - created_at FROM reports WHERE assigned_org_id = $1 AND answered_at IS NOT NULL \
+             ORDER BY 1",
+        )
+        .bind(&row.org)
+        .fetch_all(pool)
+        .await)?;
+        let median = match durations.len() {
+            0 => None,
+            n if n % 2 == 1 => Some(durations[n / 2] as f64),
+            n => Some((durations[n / 2 - 1] + durations[n / 2]) as f64 / 2.0),
+        };
+        stats.push(AgencyStats {
+            org: parse_stored(&row.org, "organisation id")?,
+            name: row.name,
+            received: row.received,
+            answered: row.answered,
+            answered_on_time: row.answered_on_time,
+            late: row.late,
+            median_hours_to_answer: median.map(|ms| ms / 3_600_000.0),
+            mean_rating: (row.rated > 0).then(|| row.rating_sum as f64 / row.rated as f64),
+            rated: row.rated,
+        });
+    }
+    Ok(stats)
+}
+
+/// Every report of an officer's scope, oldest first, for the CSV export
+/// (without the reporters: identities never leave the case page).
+pub async fn export(db: &Db, scope: &ReportQueueScope) -> StoreResult<Vec<Report>> {
+    if scope.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut args = Args::default();
+    let reach = scope_condition(&mut args, scope);
+    let sql = format!("SELECT {REPORT_COLUMNS} FROM reports r WHERE {reach} ORDER BY r.created_at, r.id");
+    let rows = on_pool!(db, pool => bind_args!(sqlx::query_as::<_, ReportRow>(&sql), args).fetch_all(pool).await)?;
+    rows.into_iter().map(ReportRow::into_report).collect()
 }

@@ -169,6 +169,25 @@ contract_tests! {
         assert_eq!(invalid(err), ("status".into(), ValidationCode::InvalidTransition), "closed cases stay closed");
     }
 
+    async fn agencies_are_counted_by_what_they_answered_and_when(db) {
+        let (filed, dpupr) = answered(&db).await;
+        respond(&db, filed.id, ReporterResponse::Rate { rating: 4, comment: None }).await.unwrap();
+        let waiting = file(&db, validated(&form()), submission()).await.unwrap();
+        take(&db, waiting.id, 1, step(ReportStep::Verify, None, None)).await.unwrap();
+        take(&db, waiting.id, 2, step(ReportStep::Dispatch, Some(dpupr), None)).await.unwrap();
+        let province = RegionCode::parse("35").unwrap();
+        let stats = aspirations::agency_stats(&db, &province, Timestamp::now()).await.unwrap();
+        assert_eq!(stats.len(), 1);
+        let dinas = &stats[0];
+        assert_eq!((dinas.org, dinas.received, dinas.answered, dinas.answered_on_time, dinas.late), (dpupr, 2, 1, 1, 0));
+        assert_eq!((dinas.mean_rating, dinas.rated), (Some(4.0), 1));
+        assert!(dinas.median_hours_to_answer.unwrap() >= 0.0);
+        let later = Timestamp(Timestamp::now().millis() + 30 * DAY_MS);
+        assert_eq!(aspirations::agency_stats(&db, &province, later).await.unwrap()[0].late, 1, "the unanswered one is late by then");
+        let malang = RegionCode::parse("35.07").unwrap();
+        assert!(aspirations::agency_stats(&db, &malang, later).await.unwrap().is_empty());
+    }
+
     async fn an_answer_no_one_responds_to_closes_after_the_window(db) {
         let (filed, _) = answered(&db).await;
         let now = Timestamp::now();

@@ -271,12 +271,15 @@ async fn identity_stays_private(backend: Backend) {
     let agency_officer = logged_in(&server, &agency_officer).await;
     assert_clean("the agency's case page of an anonymous report", &text(&agency_officer, server.url(&case)).await);
     assert_clean("the agency's queue", &text(&agency_officer, server.url("/admin/aspirasi")).await);
+    assert_clean("the agency's export", &text(&agency_officer, server.url("/admin/aspirasi/ekspor.csv")).await);
+    assert_clean("the verifier's export", &text(&verifier, server.url("/admin/aspirasi/ekspor.csv")).await);
 
     // Everything public.
     let mut urls = vec![
         "/".to_owned(),
         "/aspirasi".to_owned(),
         "/aspirasi?wilayah=35.23".to_owned(),
+        "/aspirasi/statistik".to_owned(),
         "/wilayah/35.23.01.2001".to_owned(),
         "/rss.xml".to_owned(),
         "/feed.json".to_owned(),

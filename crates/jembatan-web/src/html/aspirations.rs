@@ -460,6 +460,53 @@ pub async fn list(ctx: Ctx, viewer: Viewer, Query(query): Query<ListQuery>) -> R
     render_private(template, StatusCode::OK)
 }
 
+// ------------------------------------------------------------ statistics
+
+/// One agency's line of the statistics.
+pub struct StatsRow {
+    pub name: String,
+    pub received: i64,
+    pub answered: i64,
+    pub on_time: i64,
+    pub late: i64,
+    pub median: String,
+    pub rating: String,
+}
+
+#[derive(Template)]
+#[template(path = "aspirations/stats.html")]
+struct StatsPage {
+    page: Page,
+    rows: Vec<StatsRow>,
+}
+
+/// `GET /aspirasi/statistik`: per agency, the cases received, answered on
+/// time and late, the median time to answer and the reporters' rating.
+pub async fn stats(ctx: Ctx, viewer: Viewer) -> Result<Response, AppError> {
+    viewer.authorize(Action::TrackReport, &Resource::Platform)?;
+    let province = ctx.state.config.default_province.clone();
+    let stats = aspirations::agency_stats(&ctx.state.db, &province, Timestamp::now()).await?;
+    let rows = stats
+        .into_iter()
+        .map(|s| StatsRow {
+            name: s.name,
+            received: s.received,
+            answered: s.answered,
+            on_time: s.answered_on_time,
+            late: s.late,
+            median: s
+                .median_hours_to_answer
+                .map(|h| ctx.t.arg("report-stats-hours", "hours", &format!("{h:.1}")))
+                .unwrap_or_else(|| "-".into()),
+            rating: s.mean_rating.map(|r| format!("{r:.1} ({})", s.rated)).unwrap_or_else(|| "-".into()),
+        })
+        .collect();
+    render_private(
+        StatsPage { page: private_page(&ctx, &viewer, ctx.t.get("report-stats-title")), rows },
+        StatusCode::OK,
+    )
+}
+
 // ------------------------------------------------------------ tracking
 
 #[derive(Debug, Default, Deserialize)]

@@ -78,6 +78,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/aspirasi", get(aspirations::list))
         .route("/aspirasi/lacak", get(aspirations::lookup))
+        .route("/aspirasi/statistik", get(aspirations::stats))
         .route("/aspirasi/{tracking}", get(aspirations::track))
         .route("/aspirasi/{tracking}/tanggapan", post(aspirations::respond))
         .merge(admin::routes())

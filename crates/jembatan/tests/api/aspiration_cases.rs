@@ -160,6 +160,37 @@ http_tests! {
         assert!(json["closed_at"].is_string());
     }
 
+    async fn agencies_are_counted_in_public_and_officers_export_their_cases(app) {
+        let people = officers(&app).await;
+        let agency: jembatan_domain::OrgId = people.agency.parse().unwrap();
+        let (answered, _) = crate::aspiration_support::answered(&app, agency).await;
+        let mut waiting_form = complaint();
+        waiting_form.name = "Pelapor Rahasia Sekali".into();
+        let (waiting, _) = crate::aspiration_support::file_with(&app, &waiting_form, vec![]).await;
+        crate::aspiration_support::dispatch(&app, waiting, agency).await;
+        let untouched = file(&app, &complaint()).await;
+
+        let (status, page) = app.get_text("/aspirasi/statistik").await;
+        assert_eq!(status, 200);
+        let row = page.split("Dinas PUPR Kabupaten Tuban").nth(1).expect("the agency's row");
+        let cells: Vec<&str> = row.split("<td>").skip(1).take(4).map(|c| c.split('<').next().unwrap()).collect();
+        assert_eq!(cells, ["2", "1", "1", "0"], "received, answered, on time, late");
+
+        let response = people.verifier.get("/admin/aspirasi/ekspor.csv").await;
+        assert_eq!(response.status(), 200);
+        assert!(response.headers()["content-type"].to_str().unwrap().starts_with("text/csv"));
+        let csv = response.text().await.unwrap();
+        assert!(csv.starts_with("tracking,class,category,region,status"));
+        assert_eq!(csv.lines().count(), 4, "the header and the regency's three cases");
+        assert!(csv.contains(&answered) && csv.contains(&untouched));
+        assert!(!csv.contains("Pelapor"), "no reporters in exports");
+        let agency_csv = people.agency_officer.get("/admin/aspirasi/ekspor.csv").await.text().await.unwrap();
+        assert_eq!(agency_csv.lines().count(), 3, "the agency's two cases");
+        assert!(!agency_csv.contains(&untouched));
+        let citizen = crate::admin_support::sign_up(&app, "Warga Penasaran").await;
+        assert_eq!(citizen.get("/admin/aspirasi/ekspor.csv").await.status(), 403);
+    }
+
     async fn officers_outside_the_scope_are_kept_out(app) {
         let people = officers(&app).await;
         let tracking = file(&app, &complaint()).await;

@@ -253,6 +253,7 @@ const ROUTES: &[Row] = &[
     // ---- administration: aspirations
     get("/admin/aspirasi",                                                                   [L,   F,   F,   F,   A,   A,   F,   A]),
     get("/admin/aspirasi?status=baru&halaman=2",                                             [L,   F,   F,   F,   A,   A,   F,   A]),
+    get("/admin/aspirasi/ekspor.csv",                                                        [L,   F,   F,   F,   A,   A,   F,   A]),
     get("/admin/aspirasi/{report}",                                                          [L,   F,   F,   F,   F,   A,   F,   A]),
     get("/admin/aspirasi/{dispatched}",                                                      [L,   F,   F,   F,   A,   A,   F,   A]),
     get("{report_file}",                                                                     [L,   F,   F,   F,   F,   A,   F,   A]),
@@ -299,6 +300,7 @@ const ROUTES: &[Row] = &[
     post("/aspirasi/baru", REPORT_FORM,                                                      ANYONE),
     post("/aspirasi/baru", REPORT_FOR_KIM_A,                                                 [L,   F,   A,   A,   F,   F,   F,   F]),
     get("/aspirasi/lacak",                                                                   ANYONE),
+    get("/aspirasi/statistik",                                                               ANYONE),
     get("/aspirasi/lacak?nomor={tracking}",                                                  ANYONE),
     get("/aspirasi/{tracking}",                                                              ANYONE),
     post("/aspirasi/{answered}/tanggapan", &[("kunci", "{answered_key}"), ("tindakan", "nilai"),

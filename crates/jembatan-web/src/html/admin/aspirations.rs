@@ -531,3 +531,70 @@ pub async fn serve_attachment(
     headers.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
     Ok(response)
 }
+
+/// `GET /admin/aspirasi/ekspor.csv`: every case of the viewer's scope as
+/// CSV (no reporters' identities: they never leave the case page).
+pub async fn export_csv(ctx: Ctx, viewer: Viewer) -> Result<Response, AppError> {
+    viewer.authorize(Action::ReviewReports, &Resource::Platform)?;
+    let scope = report_queue_scope(&viewer.actor);
+    let reports = aspirations::export(&ctx.state.db, &scope).await?;
+    let mut names = std::collections::HashMap::new();
+    let mut out = csv::Writer::from_writer(Vec::new());
+    let header = [
+        "tracking",
+        "class",
+        "category",
+        "region",
+        "status",
+        "mode",
+        "channel",
+        "created_at",
+        "due_at",
+        "assigned_to",
+        "answered_at",
+        "answered_late",
+        "rating",
+        "closed_at",
+    ];
+    let csv_error = |e: csv::Error| AppError::Internal(format!("csv: {e}"));
+    out.write_record(header).map_err(csv_error)?;
+    let time = |t: Option<Timestamp>| t.map(Timestamp::to_rfc3339).unwrap_or_default();
+    for report in &reports {
+        let assigned = match report.assigned_org {
+            Some(org) => match names.get(&org) {
+                Some(name) => String::clone(name),
+                None => {
+                    let name =
+                        organisations::get(&ctx.state.db, org).await?.map(|o| o.profile.name).unwrap_or_default();
+                    names.insert(org, name.clone());
+                    name
+                }
+            },
+            None => String::new(),
+        };
+        out.write_record([
+            report.tracking.as_str(),
+            report.class.as_str(),
+            report.category.as_str(),
+            report.region.as_str(),
+            report.status.as_str(),
+            report.mode.as_str(),
+            report.channel.as_str(),
+            &report.created_at.to_rfc3339(),
+            &time(report.due_at),
+            &assigned,
+            &time(report.answered_at),
+            if report.answered_late { "1" } else { "0" },
+            &report.rating.map(|r| r.to_string()).unwrap_or_default(),
+            &time(report.closed_at),
+        ])
+        .map_err(csv_error)?;
+    }
+    let bytes = out.into_inner().map_err(|e| AppError::Internal(format!("csv: {e}")))?;
+    let mut response = bytes.into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
+    headers.insert(header::CONTENT_DISPOSITION, HeaderValue::from_static("attachment; filename=\"aspirasi.csv\""));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+    Ok(response)
+}

@@ -53,6 +53,7 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/peran/{grant}/cabut", post(roles::revoke))
         .route("/admin/audit", get(audit::show_audit))
         .route(aspirations::QUEUE_PATH, get(aspirations::show_queue))
+        .route("/admin/aspirasi/ekspor.csv", get(aspirations::export_csv))
         .route("/admin/aspirasi/{id}", get(aspirations::show_case))
         .route("/admin/aspirasi/{id}/identitas", post(aspirations::reveal_identity))
         .route("/admin/aspirasi/{id}/lampiran/{attachment}", get(aspirations::serve_attachment))
