@@ -183,6 +183,9 @@ pub enum Action {
     /// Take up, answer, or return a dispatched case: the officers of the
     /// agency it was dispatched to (Admin Penghubung), a province admin.
     FollowUpReport,
+    /// Maintain the holiday calendar deadlines count working days against
+    /// (the resource is the province): its admins.
+    ManageHolidays,
 }
 
 /// The sections of the administration area.
@@ -198,6 +201,8 @@ pub enum AdminSection {
     Audit,
     /// Citizens' reports: the regency's verifiers, agencies' liaison officers.
     Reports,
+    /// The holiday calendar: province admins.
+    Holidays,
 }
 
 /// What the action is aimed at.
@@ -271,6 +276,7 @@ pub fn can(actor: &Actor, action: Action, resource: &Resource<'_>) -> bool {
                     AdminSection::Organisations => administers_somewhere || serves_an_agency,
                     AdminSection::Audit => administers_somewhere,
                     AdminSection::Reports => !report_queue_scope(actor).is_empty(),
+                    AdminSection::Holidays => actor.holds(Role::ProvinceAdmin).next().is_some(),
                 }
         }
         (Action::ManageKimMembers | Action::ViewKimPrivate, Resource::Organisation(org)) => {
@@ -310,6 +316,9 @@ pub fn can(actor: &Actor, action: Action, resource: &Resource<'_>) -> bool {
         (Action::ReviewContent, Resource::Platform) => logged_in && !review_scope(actor).is_empty(),
         (Action::ManageTopics, Resource::Platform) => logged_in && actor.holds(Role::ProvinceAdmin).next().is_some(),
         (Action::FileReport | Action::TrackReport, Resource::Platform) => true,
+        (Action::ManageHolidays, Resource::Region(province)) => {
+            province.level() == RegionLevel::Province && actor.covers_region(Role::ProvinceAdmin, province)
+        }
         (Action::ReviewReports, Resource::Platform) => logged_in && !report_queue_scope(actor).is_empty(),
         (Action::VerifyReport, Resource::Report(r)) => actor.verifies_reports_in(&r.region),
         (Action::FollowUpReport, Resource::Report(r)) => {

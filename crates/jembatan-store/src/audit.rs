@@ -62,6 +62,8 @@ pub mod action {
     pub const REPORT_REOPEN: &str = "report.reopen";
     /// An officer saw an anonymous reporter's identity.
     pub const REPORT_VIEW_IDENTITY: &str = "report.view_identity";
+    pub const HOLIDAY_PUT: &str = "holiday.put";
+    pub const HOLIDAY_REMOVE: &str = "holiday.remove";
 
     /// Every action, for the catalog test (each has a translated name).
     pub const ALL: &[&str] = &[
@@ -101,10 +103,12 @@ pub mod action {
         REPORT_ARCHIVE,
         REPORT_REOPEN,
         REPORT_VIEW_IDENTITY,
+        HOLIDAY_PUT,
+        HOLIDAY_REMOVE,
     ];
 
     /// Every kind of thing acted on (`AuditEntry::target_kind`).
-    pub const TARGET_KINDS: &[&str] = &["user", "organisation", "member", "content", "topic", "report"];
+    pub const TARGET_KINDS: &[&str] = &["user", "organisation", "member", "content", "topic", "report", "holiday"];
 }
 
 /// An entry to append. `action` and `target_kind` are stable names, never

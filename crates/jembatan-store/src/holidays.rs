@@ -11,10 +11,14 @@ use chrono::{Datelike, NaiveDate};
 use jembatan_domain::Timestamp;
 use jembatan_domain::calendar::{Holiday, HolidayKind, WorkingCalendar, parse_holidays_csv};
 
+use jembatan_domain::{RegionCode, UserId};
+use serde_json::json;
+
+use crate::audit::{self, AuditEntry, action};
 use crate::db::{Db, Tx, insert_rows};
 use crate::error::{StoreError, StoreResult};
 use crate::organisations::stored;
-use crate::{on_pool, on_tx};
+use crate::{exec, on_pool, on_tx};
 
 /// The calendar shipped with the binary.
 pub(crate) const EMBEDDED: &str = include_str!("../../../data/holidays/indonesia.csv");
@@ -124,4 +128,53 @@ pub(crate) async fn calendar_from(tx: &mut Tx<'_>, from: NaiveDate) -> StoreResu
     .fetch_all(conn)
     .await)?;
     Ok(WorkingCalendar::new(days.iter().filter_map(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())))
+}
+
+/// Adds or replaces the holiday on `holiday.date` (the web layer checked
+/// that `actor` is an admin of `province`); audited. Deadlines set from now
+/// on count it; deadlines already set stay as they were.
+pub async fn put(tx: &mut Tx<'_>, holiday: &Holiday, actor: UserId, province: &RegionCode) -> StoreResult<()> {
+    exec!(
+        tx,
+        sqlx::query(
+            "INSERT INTO holidays (day, kind, name, updated_by, updated_at) VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (day) DO UPDATE SET kind = excluded.kind, name = excluded.name, \
+             updated_by = excluded.updated_by, updated_at = excluded.updated_at",
+        )
+        .bind(day_text(holiday.date))
+        .bind(holiday.kind.as_str())
+        .bind(&holiday.name)
+        .bind(actor.to_string())
+        .bind(Timestamp::now().millis())
+    )?;
+    audit_day(tx, action::HOLIDAY_PUT, holiday.date, Some(holiday.kind), actor, province).await
+}
+
+/// Removes the holiday on `date`, audited; `NotFound` when there is none.
+pub async fn remove(tx: &mut Tx<'_>, date: NaiveDate, actor: UserId, province: &RegionCode) -> StoreResult<()> {
+    match exec!(tx, sqlx::query("DELETE FROM holidays WHERE day = $1").bind(day_text(date)))? {
+        0 => Err(StoreError::NotFound),
+        _ => audit_day(tx, action::HOLIDAY_REMOVE, date, None, actor, province).await,
+    }
+}
+
+async fn audit_day(
+    tx: &mut Tx<'_>,
+    action: &'static str,
+    date: NaiveDate,
+    kind: Option<HolidayKind>,
+    actor: UserId,
+    province: &RegionCode,
+) -> StoreResult<()> {
+    let entry = AuditEntry {
+        actor: Some(actor),
+        action,
+        target_kind: "holiday",
+        target_id: day_text(date),
+        scope_region: province.clone(),
+        before: None,
+        after: kind.map(|k| json!({ "kind": k.as_str() })),
+    };
+    audit::append(tx, &entry).await?;
+    Ok(())
 }

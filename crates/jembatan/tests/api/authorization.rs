@@ -260,6 +260,12 @@ const ROUTES: &[Row] = &[
     post("/admin/aspirasi/{report}/verifikasi", &[("version", "1")],                         [L,   F,   F,   F,   F,   A,   F,   A]),
     post("/admin/aspirasi/{dispatched}/tindak-lanjut", &[("version", "3")],                  [L,   F,   F,   F,   A,   F,   F,   A]),
     post("/admin/aspirasi/{anonymous_report}/identitas", &[],                                [L,   F,   F,   F,   F,   A,   F,   F]),
+    // ---- administration: the holiday calendar
+    get("/admin/hari-libur",                                                                 [L,   F,   F,   F,   F,   F,   F,   A]),
+    get("/admin/hari-libur?tahun=2027",                                                      [L,   F,   F,   F,   F,   F,   F,   A]),
+    post("/admin/hari-libur", &[("date", "2031-01-02"), ("kind", "cuti_bersama"),
+        ("name", "Cuti Tabel")],                                                             [L,   F,   F,   F,   F,   F,   F,   A]),
+    post("/admin/hari-libur/{holiday}/hapus", &[],                                           [L,   F,   F,   F,   F,   F,   F,   A]),
     // ---- administration: audit log
     get("/admin/audit",                                                                      [L,   F,   F,   F,   F,   A,   F,   A]),
     get("/admin/audit?wilayah=35.23",                                                        [L,   F,   F,   F,   F,   A,   F,   A]),
@@ -502,6 +508,29 @@ impl World {
         }
         if text.contains("{media}") {
             text = text.replace("{media}", &crate::editor_support::stored_image(app).await.to_string());
+        }
+        if text.contains("{holiday}") {
+            let day = jembatan_domain::calendar::Holiday {
+                date: chrono::NaiveDate::from_ymd_opt(2031, 1, 3).unwrap(),
+                kind: jembatan_domain::calendar::HolidayKind::CutiBersama,
+                name: "Libur Tabel".into(),
+            };
+            let admin = self.sessions[6].id;
+            app.db
+                .write(move |tx| {
+                    Box::pin(async move {
+                        jembatan_store::holidays::put(
+                            tx,
+                            &day,
+                            admin,
+                            &jembatan_domain::RegionCode::parse("35").unwrap(),
+                        )
+                        .await
+                    })
+                })
+                .await
+                .unwrap();
+            text = text.replace("{holiday}", "2031-01-03");
         }
         if text.contains("{answered}") {
             let (tracking, key) = crate::aspiration_support::answered(app, self.agency).await;

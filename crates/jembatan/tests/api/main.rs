@@ -23,6 +23,7 @@ mod editor_media;
 mod editor_support;
 mod feeds;
 mod health;
+mod holidays;
 mod kims;
 mod open311;
 mod openapi;

@@ -29,6 +29,7 @@ use crate::state::AppState;
 
 pub mod aspirations;
 pub mod audit;
+pub mod holidays;
 pub mod kims;
 pub mod organisations;
 pub mod passwords;
@@ -52,6 +53,8 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/peran", get(roles::show_grants).post(roles::grant))
         .route("/admin/peran/{grant}/cabut", post(roles::revoke))
         .route("/admin/audit", get(audit::show_audit))
+        .route(holidays::PATH, get(holidays::show).post(holidays::add))
+        .route("/admin/hari-libur/{date}/hapus", post(holidays::remove))
         .route(aspirations::QUEUE_PATH, get(aspirations::show_queue))
         .route("/admin/aspirasi/ekspor.csv", get(aspirations::export_csv))
         .route("/admin/aspirasi/{id}", get(aspirations::show_case))
@@ -79,6 +82,7 @@ pub fn admin_nav(ctx: &Ctx, viewer: &Viewer) -> Vec<NavLink> {
         (Some(AdminSection::Organisations), "/admin/organisasi", "admin-nav-organisations"),
         (Some(AdminSection::Roles), "/admin/peran", "admin-nav-roles"),
         (Some(AdminSection::Reports), aspirations::QUEUE_PATH, "admin-nav-reports"),
+        (Some(AdminSection::Holidays), holidays::PATH, "admin-nav-holidays"),
         (Some(AdminSection::Audit), "/admin/audit", "admin-nav-audit"),
     ];
     sections
@@ -355,7 +359,11 @@ mod tests {
         keys.extend(validities.iter().map(|v| format!("admin-sk-{}", dashed(v.as_str()))));
         keys.extend(action::ALL.iter().map(|a| format!("audit-action-{}", dashed(a))));
         keys.extend(action::TARGET_KINDS.iter().map(|k| format!("admin-target-{k}")));
-        let sections = ["dashboard", "kims", "organisations", "roles", "audit", "reports"];
+        let sections = ["dashboard", "kims", "organisations", "roles", "audit", "reports", "holidays"];
+        use jembatan_domain::calendar::HolidayKind;
+        keys.extend(HolidayKind::ALL.iter().map(|k| format!("holiday-kind-{}", dashed(k.as_str()))));
+        keys.extend((0..7).map(|d| format!("weekday-{d}")));
+        keys.extend(["added", "removed"].iter().map(|d| format!("holidays-done-{d}")));
         use jembatan_domain::aspiration::{ReportClass, ReportStatus, ReportStep, ReporterMode};
         keys.extend(ReportStatus::ALL.iter().map(|s| format!("report-status-{}", dashed(s.as_str()))));
         keys.extend(ReportClass::ALL.iter().map(|c| format!("report-class-{}", dashed(c.as_str()))));
