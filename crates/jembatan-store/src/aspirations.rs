@@ -1363,3 +1363,111 @@ pub async fn export(db: &Db, scope: &ReportQueueScope) -> StoreResult<Vec<Report
     let rows = on_pool!(db, pool => bind_args!(sqlx::query_as::<_, ReportRow>(&sql), args).fetch_all(pool).await)?;
     rows.into_iter().map(ReportRow::into_report).collect()
 }
+
+// ------------------------------------------------------------ the verifier's corrections
+
+/// Sets a report's region (one placed at the province from its location,
+/// or filed in the wrong village) if its version is still `version`
+/// (else `Stale`); the web layer checked the actor verifies both the old
+/// and the new region. `Invalid` on `region` for an unknown region or a
+/// province.
+pub async fn set_region(
+    tx: &mut Tx<'_>,
+    id: ReportId,
+    version: i64,
+    region: &RegionCode,
+    actor: Option<UserId>,
+) -> StoreResult<Report> {
+    let before = get_tx(tx, id).await?.ok_or(StoreError::NotFound)?;
+    if before.version != version {
+        return Err(StoreError::Stale);
+    }
+    if region.level() == jembatan_domain::RegionLevel::Province {
+        return Err(StoreError::Invalid(FieldError::new("region", ValidationCode::WrongRegionLevel)));
+    }
+    require_region(tx, "region", region).await?;
+    let now = Timestamp::now();
+    exec!(
+        tx,
+        sqlx::query(
+            "UPDATE reports SET region_code = $1, regency_code = $2, region_unconfirmed = 0, updated_at = $3, \
+             version = version + 1 WHERE id = $4 AND version = $5",
+        )
+        .bind(region.as_str())
+        .bind(region.regency().map(String::from))
+        .bind(now.millis())
+        .bind(id.to_string())
+        .bind(version)
+    )?;
+    let event = Event {
+        step: "set_region",
+        status_after: before.status,
+        actor,
+        org: None,
+        public_note: Some(region.as_str()),
+        private_note: None,
+    };
+    insert_event(tx, id, now, &event).await?;
+    let entry = AuditEntry {
+        actor,
+        action: action::REPORT_SET_REGION,
+        target_kind: "report",
+        target_id: id.to_string(),
+        scope_region: before.region.province(),
+        before: Some(json!({ "region": before.region.as_str() })),
+        after: Some(json!({ "region": region.as_str() })),
+    };
+    audit::append(tx, &entry).await?;
+    changes::record(tx, Entity::Report, &id.to_string()).await?;
+    get_tx(tx, id).await?.ok_or(StoreError::NotFound)
+}
+
+/// Clears a report held for moderation (its words were not abuse after
+/// all): it becomes public as its mode allows. `Invalid` on `status` when
+/// it is not held; `Stale` when `version` moved on.
+pub async fn clear_moderation(
+    tx: &mut Tx<'_>,
+    id: ReportId,
+    version: i64,
+    actor: Option<UserId>,
+) -> StoreResult<Report> {
+    let before = get_tx(tx, id).await?.ok_or(StoreError::NotFound)?;
+    if before.version != version {
+        return Err(StoreError::Stale);
+    }
+    if !before.held {
+        return Err(StoreError::Invalid(FieldError::new("status", ValidationCode::InvalidTransition)));
+    }
+    let now = Timestamp::now();
+    exec!(
+        tx,
+        sqlx::query(
+            "UPDATE reports SET moderation = 'cleared', updated_at = $1, version = version + 1 \
+             WHERE id = $2 AND version = $3",
+        )
+        .bind(now.millis())
+        .bind(id.to_string())
+        .bind(version)
+    )?;
+    let event = Event {
+        step: "clear_moderation",
+        status_after: before.status,
+        actor,
+        org: None,
+        public_note: None,
+        private_note: None,
+    };
+    insert_event(tx, id, now, &event).await?;
+    let entry = AuditEntry {
+        actor,
+        action: action::REPORT_CLEAR_MODERATION,
+        target_kind: "report",
+        target_id: id.to_string(),
+        scope_region: before.region.clone(),
+        before: Some(json!({ "moderation": "held" })),
+        after: Some(json!({ "moderation": "cleared" })),
+    };
+    audit::append(tx, &entry).await?;
+    changes::record(tx, Entity::Report, &id.to_string()).await?;
+    get_tx(tx, id).await?.ok_or(StoreError::NotFound)
+}

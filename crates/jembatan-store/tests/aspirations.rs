@@ -420,22 +420,50 @@ contract_tests! {
         assert_eq!(count(&db, "reports").await, 3);
     }
 
-    async fn abusive_text_is_held_and_not_public(db) {
+    async fn abusive_text_is_held_and_not_public_until_a_moderator_clears_it(db) {
         let mut abusive = form();
         abusive.description = "Pejabat desa goblok, jalan rusak dibiarkan.".into();
         let filed = file(&db, validated(&abusive), submission()).await.unwrap();
         assert!(filed.held);
         let report = aspirations::get(&db, filed.id).await.unwrap().unwrap();
         assert!(report.held && !report.text_is_public());
+        let public = aspirations::public_reports(&db, &aspirations::PublicFilter::default(), 10, 0).await.unwrap();
+        assert!(public.is_empty());
+
+        let id = filed.id;
+        let cleared = db.write(move |tx| Box::pin(async move { aspirations::clear_moderation(tx, id, 1, None).await })).await.unwrap();
+        assert!(!cleared.held && cleared.text_is_public());
+        assert_eq!(aspirations::public_reports(&db, &aspirations::PublicFilter::default(), 10, 0).await.unwrap().len(), 1);
+        let again = db.write(move |tx| Box::pin(async move { aspirations::clear_moderation(tx, id, 2, None).await })).await;
+        assert_eq!(invalid(again.unwrap_err()), ("status".into(), ValidationCode::InvalidTransition));
     }
 
-    async fn a_located_report_without_region_waits_at_the_province(db) {
+    async fn a_located_report_without_region_waits_at_the_province_until_it_is_set(db) {
         let mut located = form();
         located.region.clear();
         let filed = file(&db, validated(&located), submission()).await.unwrap();
         let report = aspirations::get(&db, filed.id).await.unwrap().unwrap();
         assert_eq!(report.region.as_str(), "35");
         assert!(report.region_unconfirmed);
+
+        let set = |version: i64, code: &str| {
+            let code = RegionCode::parse(code).unwrap();
+            let db = db.clone();
+            async move {
+                db.write(move |tx| Box::pin(async move { aspirations::set_region(tx, filed.id, version, &code, None).await }))
+                    .await
+            }
+        };
+        assert_eq!(invalid(set(1, "35").await.unwrap_err()), ("region".into(), ValidationCode::WrongRegionLevel));
+        assert_eq!(invalid(set(1, "35.23.01.9999").await.unwrap_err()), ("region".into(), ValidationCode::UnknownRegion));
+        let report = set(1, "35.23.01.2001").await.unwrap();
+        assert_eq!((report.region.as_str(), report.region_unconfirmed, report.version), ("35.23.01.2001", false, 2));
+        assert!(matches!(set(1, "35.23.01.2002").await, Err(StoreError::Stale)));
+        let tuban = ReportQueueScope { verifies_within: vec![RegionCode::parse("35.23").unwrap()], agencies: vec![] };
+        let queue = aspirations::queue(&db, &tuban, &QueueFilter::default(), 1).await.unwrap();
+        assert_eq!(queue.iter().map(|r| r.id).collect::<Vec<_>>(), [filed.id], "now in the regency's queue");
+        let audited = audit::for_target(&db, "report", &filed.id.to_string()).await.unwrap();
+        assert_eq!(audited[0].action, "report.set_region");
     }
 
     async fn an_information_request_runs_on_its_own_clock(db) {

@@ -191,6 +191,34 @@ http_tests! {
         assert_eq!(citizen.get("/admin/aspirasi/ekspor.csv").await.status(), 403);
     }
 
+    async fn the_province_places_a_located_report_and_a_verifier_clears_a_held_one(app) {
+        let people = officers(&app).await;
+        let admin = sign_up_as(&app, "Admin Provinsi", "province_admin", "35").await;
+        let located = crate::aspiration_support::located(&app).await;
+        let case = format!("/admin/aspirasi/{located}");
+        assert_eq!(people.verifier.get(&case).await.status(), 403, "at the province: not the regency's yet");
+        let (status, page) = admin.get_text(&case).await;
+        assert_eq!(status, 200);
+        assert!(page.contains("belum dipastikan") && page.contains("/wilayah\""));
+        let (status, page) = admin.post_text(&format!("{case}/wilayah"), &[("version", "1"), ("region", "35.23.99")]).await;
+        assert_eq!(status, 400, "a district that does not exist");
+        assert!(page.contains("value=\"\"") || page.contains("Wilayah"), "the form comes back with a message");
+        let response = admin.post(&format!("{case}/wilayah"), &[("version", "1"), ("region", "35.23.01.2001")]).await;
+        assert_eq!(response.status(), 303);
+        let (_, queue) = people.verifier.get_text("/admin/aspirasi").await;
+        let tracking = aspirations::get(&app.db, located).await.unwrap().unwrap().tracking.to_string();
+        assert!(queue.contains(&tracking), "now the regency's case");
+
+        let held = crate::aspiration_support::held(&app).await;
+        let (_, list) = app.get_text("/aspirasi").await;
+        assert!(!list.contains("bangsat"));
+        let response = people.verifier.post(&format!("/admin/aspirasi/{held}/moderasi"), &[("version", "1")]).await;
+        assert_eq!(response.status(), 303);
+        let (_, list) = app.get_text("/aspirasi").await;
+        assert!(list.contains("Jalan desa berlubang"), "shown once cleared");
+        assert_eq!(people.verifier.post(&format!("/admin/aspirasi/{held}/moderasi"), &[("version", "2")]).await.status(), 400);
+    }
+
     async fn officers_outside_the_scope_are_kept_out(app) {
         let people = officers(&app).await;
         let tracking = file(&app, &complaint()).await;

@@ -129,3 +129,34 @@ pub async fn answered(app: &TestApp, org: OrgId) -> (String, String) {
         .expect("answered");
     (filed.tracking.to_string(), filed.reporter_key)
 }
+
+/// Files a report with a location and no region (placed at the province).
+pub async fn located(app: &TestApp) -> ReportId {
+    let mut form = complaint();
+    form.region.clear();
+    form.lat = "-6.95".into();
+    form.lon = "112.05".into();
+    let report = form
+        .validate(Filing { with_account: false, region_may_be_located: true }, wib_date(Timestamp::now()))
+        .expect("a valid located report");
+    let submission = Submission {
+        channel: Channel::Open311,
+        filed_by: None,
+        facilitated_by: None,
+        province: RegionCode::parse("35").unwrap(),
+        idempotency: None,
+        attachments: Vec::new(),
+    };
+    app.db
+        .write(move |tx| Box::pin(async move { aspirations::submit(tx, &report, &submission).await }))
+        .await
+        .expect("filed")
+        .id
+}
+
+/// Files a report with an insult in it (held for moderation).
+pub async fn held(app: &TestApp) -> ReportId {
+    let mut form = complaint();
+    form.description = "Kepala dusun bangsat, jalan dibiarkan rusak.".into();
+    file_with(app, &form, Vec::new()).await.0
+}

@@ -260,6 +260,8 @@ const ROUTES: &[Row] = &[
     post("/admin/aspirasi/{report}/verifikasi", &[("version", "1")],                         [L,   F,   F,   F,   F,   A,   F,   A]),
     post("/admin/aspirasi/{dispatched}/tindak-lanjut", &[("version", "3")],                  [L,   F,   F,   F,   A,   F,   F,   A]),
     post("/admin/aspirasi/{anonymous_report}/identitas", &[],                                [L,   F,   F,   F,   F,   A,   F,   F]),
+    post("/admin/aspirasi/{located}/wilayah", &[("version", "1"), ("region", "35.23.01.2001")], [L, F,  F,   F,   F,   F,   F,   A]),
+    post("/admin/aspirasi/{held}/moderasi", &[("version", "1")],                             [L,   F,   F,   F,   F,   A,   F,   A]),
     // ---- administration: the holiday calendar
     get("/admin/hari-libur",                                                                 [L,   F,   F,   F,   F,   F,   F,   A]),
     get("/admin/hari-libur?tahun=2027",                                                      [L,   F,   F,   F,   F,   F,   F,   A]),
@@ -508,6 +510,12 @@ impl World {
         }
         if text.contains("{media}") {
             text = text.replace("{media}", &crate::editor_support::stored_image(app).await.to_string());
+        }
+        if text.contains("{located}") {
+            text = text.replace("{located}", &crate::aspiration_support::located(app).await.to_string());
+        }
+        if text.contains("{held}") {
+            text = text.replace("{held}", &crate::aspiration_support::held(app).await.to_string());
         }
         if text.contains("{holiday}") {
             let day = jembatan_domain::calendar::Holiday {

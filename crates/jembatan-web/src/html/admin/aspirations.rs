@@ -231,6 +231,9 @@ struct CasePage {
     errors: FormErrors,
     done: Option<String>,
     version: i64,
+    /// The verifier may correct the region / clear the moderation hold.
+    region_action: Option<String>,
+    moderation_action: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -377,6 +380,10 @@ async fn render_case(
         errors: extras.errors,
         done: extras.done,
         version: report.version,
+        region_action: (viewer.can(Action::VerifyReport, &Resource::Report(case)) && !report.status.is_settled())
+            .then(|| ctx.t.href(&format!("{}/wilayah", case_path(report.id)))),
+        moderation_action: (report.held && viewer.can(Action::VerifyReport, &Resource::Report(case)))
+            .then(|| ctx.t.href(&format!("{}/moderasi", case_path(report.id)))),
     };
     render_private(template, status)
 }
@@ -597,4 +604,76 @@ pub async fn export_csv(ctx: Ctx, viewer: Viewer) -> Result<Response, AppError> 
     headers.insert(header::CONTENT_DISPOSITION, HeaderValue::from_static("attachment; filename=\"aspirasi.csv\""));
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
     Ok(response)
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct RegionForm {
+    #[serde(default)]
+    pub version: String,
+    #[serde(default)]
+    pub region: String,
+}
+
+/// `POST /admin/aspirasi/{id}/wilayah`: sets the region of a report placed
+/// at the province from its location (or filed in the wrong place); the
+/// verifier must verify both the old and the new region.
+pub async fn set_region(
+    ctx: Ctx,
+    Path(id): Path<String>,
+    CsrfForm { viewer, form }: CsrfForm<RegionForm>,
+) -> Result<Response, AppError> {
+    let case = load(&ctx, &id).await?;
+    viewer.authorize(Action::VerifyReport, &Resource::Report(&case))?;
+    let user = viewer.require_user()?.id;
+    let region = match jembatan_domain::RegionCode::parse(&form.region) {
+        Ok(region) => region,
+        Err(e) => return refuse(&ctx, &viewer, &case, &e).await,
+    };
+    let moved = ReportRef { region: region.clone(), ..case.clone() };
+    viewer.authorize(Action::VerifyReport, &Resource::Report(&moved))?;
+    let version: i64 = form.version.trim().parse().map_err(|_| AppError::bad_request("bad_request"))?;
+    let id = case.id;
+    let result = ctx
+        .state
+        .db
+        .write(move |tx| Box::pin(async move { aspirations::set_region(tx, id, version, &region, Some(user)).await }))
+        .await;
+    finish_correction(&ctx, &viewer, &case, result, "wilayah").await
+}
+
+/// `POST /admin/aspirasi/{id}/moderasi`: clears a report held for moderation.
+pub async fn clear_moderation(
+    ctx: Ctx,
+    Path(id): Path<String>,
+    CsrfForm { viewer, form }: CsrfForm<StepForm>,
+) -> Result<Response, AppError> {
+    let case = load(&ctx, &id).await?;
+    viewer.authorize(Action::VerifyReport, &Resource::Report(&case))?;
+    let user = viewer.require_user()?.id;
+    let version: i64 = form.version.trim().parse().map_err(|_| AppError::bad_request("bad_request"))?;
+    let id = case.id;
+    let result = ctx
+        .state
+        .db
+        .write(move |tx| Box::pin(async move { aspirations::clear_moderation(tx, id, version, Some(user)).await }))
+        .await;
+    finish_correction(&ctx, &viewer, &case, result, "moderasi").await
+}
+
+async fn finish_correction(
+    ctx: &Ctx,
+    viewer: &Viewer,
+    case: &ReportRef,
+    result: Result<Report, StoreError>,
+    key: &str,
+) -> Result<Response, AppError> {
+    match result {
+        Ok(report) => Ok(redirect(ctx, &format!("{}?selesai={key}", case_path(report.id)))),
+        Err(StoreError::Invalid(e)) => refuse(ctx, viewer, case, &e).await,
+        Err(StoreError::Stale) => {
+            let errors = FormErrors::general(ctx.t.get("report-stale"));
+            render_case(ctx, viewer, case, CaseExtras { errors, ..CaseExtras::default() }, StatusCode::CONFLICT).await
+        }
+        Err(e) => Err(e.into()),
+    }
 }

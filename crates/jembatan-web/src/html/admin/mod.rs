@@ -59,6 +59,8 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/aspirasi/ekspor.csv", get(aspirations::export_csv))
         .route("/admin/aspirasi/{id}", get(aspirations::show_case))
         .route("/admin/aspirasi/{id}/identitas", post(aspirations::reveal_identity))
+        .route("/admin/aspirasi/{id}/wilayah", post(aspirations::set_region))
+        .route("/admin/aspirasi/{id}/moderasi", post(aspirations::clear_moderation))
         .route("/admin/aspirasi/{id}/lampiran/{attachment}", get(aspirations::serve_attachment))
         .route("/admin/aspirasi/{id}/{step}", post(aspirations::take_step))
         .route("/admin/pengguna/{id}/sandi", get(passwords::show_reset).post(passwords::reset))
@@ -369,7 +371,9 @@ mod tests {
         keys.extend(ReportClass::ALL.iter().map(|c| format!("report-class-{}", dashed(c.as_str()))));
         keys.extend(ReporterMode::ALL.iter().map(|m| format!("report-mode-{}", dashed(m.as_str()))));
         keys.extend(ReportStep::ALL.iter().map(|s| format!("report-step-{}", dashed(s.as_str()))));
-        keys.push("report-step-submit".to_owned());
+        keys.extend(
+            ["submit", "rate", "close", "set-region", "clear-moderation"].iter().map(|s| format!("report-step-{s}")),
+        );
         use jembatan_store::aspirations::{REPORT_ANSWERED_MESSAGE, REPORT_FILED_MESSAGE, REPORT_UPDATED_MESSAGE};
         for template in [REPORT_FILED_MESSAGE, REPORT_UPDATED_MESSAGE, REPORT_ANSWERED_MESSAGE] {
             keys.push(format!("mail-{template}-subject"));
