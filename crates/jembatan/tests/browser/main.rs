@@ -10,6 +10,7 @@
 //! screenshot (`failure.png`), the page source and chromedriver's log.
 
 mod app;
+mod aspiration_journey;
 mod content_journey;
 mod driver;
 mod journeys;
@@ -92,4 +93,5 @@ browser_tests! {
     fits_a_320px_screen: SessionOptions::PHONE => journeys::fits_a_320px_screen;
     officer_registers_a_kim_grants_a_role_and_reads_the_audit_log: SessionOptions::DESKTOP => journeys::officer_registers_a_kim_grants_a_role_and_reads_the_audit_log;
     contributor_writes_manager_publishes_visitor_finds_and_shares: SessionOptions::DESKTOP => content_journey::contributor_writes_manager_publishes_visitor_finds_and_shares;
+    citizen_files_officers_answer_citizen_rates: SessionOptions::DESKTOP => aspiration_journey::citizen_files_officers_answer_citizen_rates;
 }
