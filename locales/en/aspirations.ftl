@@ -239,3 +239,5 @@ report-step-set-region = Region set
 report-step-clear-moderation = Passed moderation
 audit-action-report-set-region = Set a report's region
 audit-action-report-clear-moderation = Cleared a report held for moderation
+report-draft-restored = What you typed before was restored from this device. Choose the attachments again.
+report-draft-offline = No internet connection. The report is kept on this device and is sent by itself as soon as the connection returns; keep this page open.

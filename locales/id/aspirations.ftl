@@ -238,3 +238,5 @@ report-step-set-region = Wilayah ditetapkan
 report-step-clear-moderation = Lolos moderasi
 audit-action-report-set-region = Menetapkan wilayah laporan
 audit-action-report-clear-moderation = Meloloskan laporan dari moderasi
+report-draft-restored = Isian yang belum terkirim dipulihkan dari perangkat ini. Lampiran perlu dipilih lagi.
+report-draft-offline = Tidak ada sambungan internet. Laporan disimpan di perangkat ini dan terkirim otomatis begitu sambungan kembali; jangan tutup halaman ini.

@@ -20,6 +20,7 @@ pub struct Assets {
 const FILES: &[(&str, &[u8], &str)] = &[
     ("app.css", include_bytes!("../static/app.css"), "text/css; charset=utf-8"),
     ("favicon.svg", include_bytes!("../static/favicon.svg"), "image/svg+xml"),
+    ("report-draft.js", include_bytes!("../static/report-draft.js"), "text/javascript; charset=utf-8"),
 ];
 
 impl Assets {

@@ -100,6 +100,8 @@ struct NewReportPage {
     logged_in: bool,
     upload_hint: String,
     attachment_error: Option<String>,
+    /// The script that keeps a draft of the form (progressive enhancement).
+    draft_script: String,
 }
 
 impl NewReportPage {
@@ -134,6 +136,7 @@ impl NewReportPage {
                 ],
             ),
             attachment_error,
+            draft_script: ctx.state.assets.url("report-draft.js").to_owned(),
         })
     }
 }
@@ -591,6 +594,8 @@ struct TrackPage {
     timeline: Vec<TimelineView>,
     /// The link with the reporter's key, to keep (right after filing).
     key_link: Option<String>,
+    /// Right after filing: the script that clears the form's draft.
+    draft_script: Option<String>,
     respond: Option<ResponseForms>,
     rating: Option<String>,
     closed: Option<String>,
@@ -668,6 +673,7 @@ async fn render_track(
             .collect(),
         key_link: (query.baru.is_some() && !key.is_empty())
             .then(|| ctx.state.config.absolute(&ctx.t.href(&format!("{}?kunci={key}", tracking_path(&tracking))))),
+        draft_script: query.baru.is_some().then(|| ctx.state.assets.url("report-draft.js").to_owned()),
         respond: may_respond.then(|| ResponseForms {
             action: ctx.t.href(&format!("{}/tanggapan", tracking_path(&tracking))),
             key: key.clone(),

@@ -160,3 +160,43 @@ pub async fn citizen_files_officers_answer_citizen_rates(b: &Browser, app: &App)
     shows(b, "Kasus ditutup").await?;
     Ok(())
 }
+
+async fn field_value(b: &Browser, name: &str) -> anyhow::Result<String> {
+    let value = b.eval(&format!("return document.querySelector('form[data-draft] [name={name}]').value")).await?;
+    Ok(value.as_str().unwrap_or_default().to_owned())
+}
+
+/// With JavaScript on, the report form keeps a draft: it survives a reload,
+/// and a report sent while offline waits and goes out when the connection
+/// returns; once stored, the draft is gone.
+pub async fn a_draft_survives_a_reload_and_waits_for_the_connection(b: &Browser, _app: &App) -> anyhow::Result<()> {
+    let form = "/aspirasi/baru";
+    b.goto(form).await?;
+    b.type_into(form, "title", TITLE).await?;
+    b.type_into(form, "description", DESCRIPTION).await?;
+    b.choose(form, "category", "jalan-infrastruktur").await?;
+    b.reload().await?;
+    shows(b, "dipulihkan").await?;
+    ensure!(field_value(b, "title").await? == TITLE, "the title is restored after a reload");
+    ensure!(field_value(b, "category").await? == "jalan-infrastruktur", "the category is restored");
+
+    b.type_into(form, "region", "35.23.01.2001").await?;
+    b.type_into(form, "name", "Sumiati").await?;
+    b.type_into(form, "phone", "0813 5555 1212").await?;
+    // The connection drops (as the browser reports it) before sending.
+    b.eval("Object.defineProperty(navigator, 'onLine', { get: () => false, configurable: true }); return true").await?;
+    b.submit(form, "Kirim laporan").await?;
+    shows(b, "Tidak ada sambungan internet").await?;
+    ensure!(b.path().await? == form, "the form waits on its page while offline");
+    // It comes back: the form sends itself.
+    b.eval(
+        "Object.defineProperty(navigator, 'onLine', { get: () => true, configurable: true }); \
+         window.dispatchEvent(new Event('online')); return true",
+    )
+    .await?;
+    shows(b, "Simpan nomor ini").await?;
+    b.goto(form).await?;
+    b.heading("Sampaikan aspirasi atau pengaduan").await?;
+    ensure!(field_value(b, "title").await?.is_empty(), "the draft is cleared once the report is stored");
+    Ok(())
+}

@@ -94,4 +94,5 @@ browser_tests! {
     officer_registers_a_kim_grants_a_role_and_reads_the_audit_log: SessionOptions::DESKTOP => journeys::officer_registers_a_kim_grants_a_role_and_reads_the_audit_log;
     contributor_writes_manager_publishes_visitor_finds_and_shares: SessionOptions::DESKTOP => content_journey::contributor_writes_manager_publishes_visitor_finds_and_shares;
     citizen_files_officers_answer_citizen_rates: SessionOptions::DESKTOP => aspiration_journey::citizen_files_officers_answer_citizen_rates;
+    a_draft_survives_a_reload_and_waits_for_the_connection: SessionOptions::DESKTOP => aspiration_journey::a_draft_survives_a_reload_and_waits_for_the_connection;
 }
