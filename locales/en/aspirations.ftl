@@ -139,6 +139,7 @@ mail-report-updated-body =
         [ditunda] on hold
         [bukan_wewenang] not within the local government's authority
         [diarsipkan] archived
+        [extended] the answer deadline was extended by 7 working days
        *[other] { $status }
     }.
     { $note }
@@ -241,3 +242,14 @@ audit-action-report-set-region = Set a report's region
 audit-action-report-clear-moderation = Cleared a report held for moderation
 report-draft-restored = What you typed before was restored from this device. Choose the attachments again.
 report-draft-offline = No internet connection. The report is kept on this device and is sent by itself as soon as the connection returns; keep this page open.
+report-extended = The answer deadline was extended by 7 working days; the requester is told.
+report-extend = Extend the answer deadline (7 working days, once)
+report-extend-notice = Notice to the requester: the reason for the extension
+report-step-extend = Answer deadline extended
+report-step-objection = The requester objected
+report-objection-filed = The requester objected on { $at }; the information officer's superior must respond by { $due }.
+report-objection-heading = File an objection
+report-objection-intro = Not satisfied with the answer to your information request, or no answer after the deadline? You may object to the information officer's superior (Law 14/2008), who must respond within 30 working days.
+report-objection-reason = Why you object (required)
+report-objection-submit = File the objection
+audit-action-report-extend = Extended an information request's answer deadline

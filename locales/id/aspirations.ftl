@@ -139,6 +139,7 @@ mail-report-updated-body =
         [ditunda] ditunda
         [bukan_wewenang] bukan wewenang pemerintah daerah
         [diarsipkan] diarsipkan
+        [extended] jangka waktu jawaban diperpanjang 7 hari kerja
        *[other] { $status }
     }.
     { $note }
@@ -240,3 +241,14 @@ audit-action-report-set-region = Menetapkan wilayah laporan
 audit-action-report-clear-moderation = Meloloskan laporan dari moderasi
 report-draft-restored = Isian yang belum terkirim dipulihkan dari perangkat ini. Lampiran perlu dipilih lagi.
 report-draft-offline = Tidak ada sambungan internet. Laporan disimpan di perangkat ini dan terkirim otomatis begitu sambungan kembali; jangan tutup halaman ini.
+report-extended = Jangka waktu jawaban diperpanjang 7 hari kerja; pemohon diberi tahu.
+report-extend = Perpanjang jangka waktu jawaban (7 hari kerja, sekali)
+report-extend-notice = Pemberitahuan kepada pemohon: alasan perpanjangan
+report-step-extend = Jangka waktu jawaban diperpanjang
+report-step-objection = Keberatan diajukan pemohon
+report-objection-filed = Pemohon mengajukan keberatan pada { $at }; atasan PPID menanggapinya paling lambat { $due }.
+report-objection-heading = Ajukan keberatan
+report-objection-intro = Tidak puas dengan jawaban atas permintaan informasi, atau belum dijawab setelah batas waktu? Anda berhak mengajukan keberatan kepada atasan PPID (UU 14/2008), yang wajib menanggapinya dalam 30 hari kerja.
+report-objection-reason = Alasan keberatan (wajib)
+report-objection-submit = Ajukan keberatan
+audit-action-report-extend = Memperpanjang jangka waktu jawaban permintaan informasi

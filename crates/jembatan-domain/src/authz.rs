@@ -186,6 +186,9 @@ pub enum Action {
     /// Maintain the holiday calendar deadlines count working days against
     /// (the resource is the province): its admins.
     ManageHolidays,
+    /// Move an information request's answer deadline once by 7 working
+    /// days, with notice (UU 14/2008): whoever verifies or follows it up.
+    ExtendInformationRequest,
 }
 
 /// The sections of the administration area.
@@ -316,6 +319,9 @@ pub fn can(actor: &Actor, action: Action, resource: &Resource<'_>) -> bool {
         (Action::ReviewContent, Resource::Platform) => logged_in && !review_scope(actor).is_empty(),
         (Action::ManageTopics, Resource::Platform) => logged_in && actor.holds(Role::ProvinceAdmin).next().is_some(),
         (Action::FileReport | Action::TrackReport, Resource::Platform) => true,
+        (Action::ExtendInformationRequest, Resource::Report(r)) => {
+            actor.verifies_reports_in(&r.region) || actor.serves_assigned_agency(r)
+        }
         (Action::ManageHolidays, Resource::Region(province)) => {
             province.level() == RegionLevel::Province && actor.covers_region(Role::ProvinceAdmin, province)
         }

@@ -27,6 +27,9 @@ pub const FOLLOW_UP_WORKING_DAYS: u32 = 5;
 pub const INFORMATION_WORKING_DAYS: u32 = 10;
 /// Working days an information request may be extended by, once.
 pub const INFORMATION_EXTENSION_WORKING_DAYS: u32 = 7;
+/// Working days the PPID's superior has to answer a requester's objection
+/// (keberatan, UU 14/2008).
+pub const OBJECTION_WORKING_DAYS: u32 = 30;
 /// Working days in which the reporter may respond to an answer or reopen the report.
 pub const RESPONSE_WINDOW_WORKING_DAYS: u32 = 10;
 /// Calendar days within which a complaint must be settled (UU 25/2009 on public services).

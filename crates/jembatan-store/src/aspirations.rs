@@ -25,8 +25,8 @@ use jembatan_domain::aspiration::{
 };
 use jembatan_domain::authz::ReportQueueScope;
 use jembatan_domain::calendar::{
-    FOLLOW_UP_WORKING_DAYS, INFORMATION_WORKING_DAYS, MAX_UNSETTLED_DAYS, RESPONSE_WINDOW_WORKING_DAYS,
-    VERIFY_WORKING_DAYS, wib_date,
+    FOLLOW_UP_WORKING_DAYS, INFORMATION_EXTENSION_WORKING_DAYS, INFORMATION_WORKING_DAYS, MAX_UNSETTLED_DAYS,
+    OBJECTION_WORKING_DAYS, RESPONSE_WINDOW_WORKING_DAYS, VERIFY_WORKING_DAYS, wib_date,
 };
 use jembatan_domain::contact::{Email, PhoneNumber};
 use jembatan_domain::organisation::{OrgKind, OrgRef};
@@ -447,6 +447,11 @@ pub struct Report {
     pub closed_at: Option<Timestamp>,
     /// 0 none, 1 the regency was alerted, 2 the province was.
     pub escalation: i64,
+    /// An information request's answer deadline was moved by 7 working days.
+    pub answer_extended: bool,
+    /// The requester objected (keberatan), and by when it must be answered.
+    pub objection_at: Option<Timestamp>,
+    pub objection_due_at: Option<Timestamp>,
 }
 
 impl Report {
@@ -462,7 +467,8 @@ const REPORT_COLUMNS: &str = "r.id, r.tracking, r.class, r.status, r.mode, r.cha
      r.facilitated_by, r.assigned_org_id, r.duplicate_of, r.moderation, r.due_at, r.answer_due_at, r.settle_by, \
      r.created_at, r.updated_at, r.version, \
      (SELECT COUNT(*) FROM report_attachments a WHERE a.report_id = r.id AND a.event_id IS NULL) AS attachments, \
-     r.answered_at, r.answered_late, r.rating, r.rating_comment, r.closed_at, r.escalation";
+     r.answered_at, r.answered_late, r.rating, r.rating_comment, r.closed_at, r.escalation, r.answer_extended, \
+     r.objection_at, r.objection_due_at";
 
 #[derive(sqlx::FromRow)]
 struct ReportRow {
@@ -498,6 +504,9 @@ struct ReportRow {
     rating_comment: Option<String>,
     closed_at: Option<i64>,
     escalation: i64,
+    answer_extended: i64,
+    objection_at: Option<i64>,
+    objection_due_at: Option<i64>,
 }
 
 impl ReportRow {
@@ -534,6 +543,9 @@ impl ReportRow {
             rating_comment: self.rating_comment,
             closed_at: self.closed_at.map(Timestamp),
             escalation: self.escalation,
+            answer_extended: self.answer_extended != 0,
+            objection_at: self.objection_at.map(Timestamp),
+            objection_due_at: self.objection_due_at.map(Timestamp),
         })
     }
 }
@@ -1468,6 +1480,122 @@ pub async fn clear_moderation(
         after: Some(json!({ "moderation": "cleared" })),
     };
     audit::append(tx, &entry).await?;
+    changes::record(tx, Entity::Report, &id.to_string()).await?;
+    get_tx(tx, id).await?.ok_or(StoreError::NotFound)
+}
+
+// ------------------------------------------------------------ information requests (UU 14/2008)
+
+fn not_allowed() -> StoreError {
+    StoreError::Invalid(FieldError::new("status", ValidationCode::InvalidTransition))
+}
+
+/// Moves an information request's answer deadline once, by 7 working days
+/// after the original one, with `notice` (its reason) shown to the public
+/// and sent to the requester. `Invalid` on `class` for another class, on
+/// `status` when already extended or settled; `Stale` when `version` moved.
+pub async fn extend_answer(
+    tx: &mut Tx<'_>,
+    id: ReportId,
+    version: i64,
+    notice: &str,
+    actor: Option<UserId>,
+) -> StoreResult<Report> {
+    let before = get_tx(tx, id).await?.ok_or(StoreError::NotFound)?;
+    if before.version != version {
+        return Err(StoreError::Stale);
+    }
+    if before.class != ReportClass::PermintaanInformasi {
+        return Err(StoreError::Invalid(FieldError::new("class", ValidationCode::InvalidChoice)));
+    }
+    let Some(due) = before.answer_due_at.filter(|_| !before.answer_extended && !before.status.is_settled()) else {
+        return Err(not_allowed());
+    };
+    let now = Timestamp::now();
+    let calendar = calendar_from(tx, wib_date(due)).await?;
+    let extended = calendar.deadline(due, INFORMATION_EXTENSION_WORKING_DAYS);
+    exec!(
+        tx,
+        sqlx::query(
+            "UPDATE reports SET answer_due_at = $1, answer_extended = 1, updated_at = $2, version = version + 1 \
+             WHERE id = $3 AND version = $4",
+        )
+        .bind(extended.millis())
+        .bind(now.millis())
+        .bind(id.to_string())
+        .bind(version)
+    )?;
+    let event = Event {
+        step: "extend",
+        status_after: before.status,
+        actor,
+        org: before.assigned_org,
+        public_note: Some(notice),
+        private_note: None,
+    };
+    insert_event(tx, id, now, &event).await?;
+    let entry = AuditEntry {
+        actor,
+        action: action::REPORT_EXTEND,
+        target_kind: "report",
+        target_id: id.to_string(),
+        scope_region: before.region.clone(),
+        before: Some(json!({ "answer_due_at": due.millis() })),
+        after: Some(json!({ "answer_due_at": extended.millis() })),
+    };
+    audit::append(tx, &entry).await?;
+    let args = BTreeMap::from([("status".to_owned(), "extended".to_owned()), ("note".to_owned(), notice.to_owned())]);
+    notify(tx, id, &before.tracking, REPORT_UPDATED_MESSAGE, args).await?;
+    changes::record(tx, Entity::Report, &id.to_string()).await?;
+    get_tx(tx, id).await?.ok_or(StoreError::NotFound)
+}
+
+/// The requester's objection (keberatan) to an information request's
+/// answer, or to its absence past the deadline (the web layer checked
+/// [`reporter_may_act`]): recorded once, with `reason` public, to be
+/// answered within 30 working days; an answered case goes back to the
+/// agency. `Invalid` on `class` for another class, on `status` when there
+/// is nothing to object to yet or an objection was already made.
+pub async fn object(tx: &mut Tx<'_>, id: ReportId, reason: &str) -> StoreResult<Report> {
+    let before = get_tx(tx, id).await?.ok_or(StoreError::NotFound)?;
+    if before.class != ReportClass::PermintaanInformasi {
+        return Err(StoreError::Invalid(FieldError::new("class", ValidationCode::InvalidChoice)));
+    }
+    let now = Timestamp::now();
+    let answered_and_open = before.status == ReportStatus::Selesai && before.closed_at.is_none();
+    let unanswered_late = before.answered_at.is_none()
+        && !before.status.is_settled()
+        && before.answer_due_at.is_some_and(|due| due < now);
+    if before.objection_at.is_some() || !(answered_and_open || unanswered_late) {
+        return Err(not_allowed());
+    }
+    let calendar = calendar_from(tx, wib_date(now)).await?;
+    let objection_due = calendar.deadline(now, OBJECTION_WORKING_DAYS);
+    let status = if answered_and_open {
+        transition(before.status, ReportStep::Reopen).map_err(|e| StoreError::Invalid(e.into()))?
+    } else {
+        before.status
+    };
+    exec!(
+        tx,
+        sqlx::query(
+            "UPDATE reports SET objection_at = $1, objection_due_at = $2, status = $3, due_at = $2, updated_at = $1, \
+             version = version + 1 WHERE id = $4",
+        )
+        .bind(now.millis())
+        .bind(objection_due.millis())
+        .bind(status.as_str())
+        .bind(id.to_string())
+    )?;
+    let event = Event {
+        step: "objection",
+        status_after: status,
+        actor: None,
+        org: before.assigned_org,
+        public_note: Some(reason),
+        private_note: None,
+    };
+    insert_event(tx, id, now, &event).await?;
     changes::record(tx, Entity::Report, &id.to_string()).await?;
     get_tx(tx, id).await?.ok_or(StoreError::NotFound)
 }

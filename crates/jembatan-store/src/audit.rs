@@ -63,6 +63,7 @@ pub mod action {
     /// An officer saw an anonymous reporter's identity.
     pub const REPORT_VIEW_IDENTITY: &str = "report.view_identity";
     pub const REPORT_SET_REGION: &str = "report.set_region";
+    pub const REPORT_EXTEND: &str = "report.extend";
     pub const REPORT_CLEAR_MODERATION: &str = "report.clear_moderation";
     pub const HOLIDAY_PUT: &str = "holiday.put";
     pub const HOLIDAY_REMOVE: &str = "holiday.remove";
@@ -106,6 +107,7 @@ pub mod action {
         REPORT_REOPEN,
         REPORT_VIEW_IDENTITY,
         REPORT_SET_REGION,
+        REPORT_EXTEND,
         REPORT_CLEAR_MODERATION,
         HOLIDAY_PUT,
         HOLIDAY_REMOVE,

@@ -188,6 +188,57 @@ contract_tests! {
         assert!(aspirations::agency_stats(&db, &malang, later).await.unwrap().is_empty());
     }
 
+    async fn an_information_request_is_extended_once_and_objected_to_once(db) {
+        let mut request = form();
+        request.class = "permintaan_informasi".into();
+        request.mode = "named".into();
+        let filed = file(&db, validated(&request), submission()).await.unwrap();
+        let extend = |version: i64| {
+            let db = db.clone();
+            async move {
+                db.write(move |tx| Box::pin(async move {
+                    aspirations::extend_answer(tx, filed.id, version, "Dokumen masih dikumpulkan dari desa.", None).await
+                }))
+                .await
+            }
+        };
+        let before = aspirations::get(&db, filed.id).await.unwrap().unwrap().answer_due_at.unwrap();
+        let extended = extend(1).await.unwrap();
+        assert!(extended.answer_extended);
+        let after = extended.answer_due_at.unwrap();
+        assert!(after.millis() - before.millis() >= 7 * DAY_MS, "{before:?} -> {after:?}");
+        assert_eq!(invalid(extend(2).await.unwrap_err()), ("status".into(), ValidationCode::InvalidTransition), "once");
+        let complaint = file(&db, validated(&form()), submission()).await.unwrap();
+        let err = db
+            .write(move |tx| Box::pin(async move { aspirations::extend_answer(tx, complaint.id, 1, "x", None).await }))
+            .await
+            .unwrap_err();
+        assert_eq!(invalid(err), ("class".into(), ValidationCode::InvalidChoice));
+
+        // Nothing to object to while the deadline runs.
+        let object = || {
+            let db = db.clone();
+            async move {
+                db.write(move |tx| Box::pin(async move { aspirations::object(tx, filed.id, "Belum dijawab.").await })).await
+            }
+        };
+        assert_eq!(invalid(object().await.unwrap_err()), ("status".into(), ValidationCode::InvalidTransition));
+        // The deadline passes unanswered.
+        let id = filed.id.to_string();
+        db.write(move |tx| Box::pin(async move {
+            Ok(jembatan_store::exec!(tx, sqlx::query("UPDATE reports SET answer_due_at = 1 WHERE id = $1").bind(id))?)
+        }))
+        .await
+        .unwrap();
+        let objected = object().await.unwrap();
+        assert!(objected.objection_at.is_some());
+        assert!(objected.objection_due_at.unwrap().millis() - objected.objection_at.unwrap().millis() >= 30 * DAY_MS);
+        assert_eq!(objected.due_at, objected.objection_due_at, "the case's clock is the objection's now");
+        assert_eq!(invalid(object().await.unwrap_err()), ("status".into(), ValidationCode::InvalidTransition), "once");
+        let steps: Vec<String> = aspirations::timeline(&db, filed.id).await.unwrap().into_iter().map(|e| e.step).collect();
+        assert_eq!(steps, ["submit", "extend", "objection"]);
+    }
+
     async fn an_answer_no_one_responds_to_closes_after_the_window(db) {
         let (filed, _) = answered(&db).await;
         let now = Timestamp::now();

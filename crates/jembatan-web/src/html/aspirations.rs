@@ -600,6 +600,11 @@ struct TrackPage {
     rating: Option<String>,
     closed: Option<String>,
     errors: FormErrors,
+    objection: Option<String>,
+    /// The requester may object (keberatan) now: the form's action.
+    object_action: Option<String>,
+    key: String,
+    csrf: String,
 }
 
 /// `GET /aspirasi/{nomor}`: where the case stands, its public timeline;
@@ -629,11 +634,19 @@ async fn render_track(
 ) -> Result<Response, AppError> {
     let tracking = report.tracking.clone();
     let key = query.kunci.clone().unwrap_or_default();
+    let is_reporter =
+        aspirations::reporter_may_act(&ctx.state.db, report.id, Some(&key), viewer.user.as_ref().map(|u| u.id)).await?;
     let may_respond = report.status == ReportStatus::Selesai
         && report.closed_at.is_none()
         && report.due_at.is_some_and(|end| Timestamp::now() <= end)
-        && aspirations::reporter_may_act(&ctx.state.db, report.id, Some(&key), viewer.user.as_ref().map(|u| u.id))
-            .await?;
+        && is_reporter;
+    let may_object = is_reporter
+        && report.class == jembatan_domain::aspiration::ReportClass::PermintaanInformasi
+        && report.objection_at.is_none()
+        && ((report.status == ReportStatus::Selesai && report.closed_at.is_none())
+            || (report.answered_at.is_none()
+                && !report.status.is_settled()
+                && report.answer_due_at.is_some_and(|due| due < Timestamp::now())));
     let timeline = aspirations::timeline(&ctx.state.db, report.id).await?;
     let categories = aspirations::categories(&ctx.state.db).await?;
     let category = categories
@@ -683,6 +696,10 @@ async fn render_track(
         rating: report.rating.map(|r| ctx.t.num("report-rated", "rating", r)),
         closed: report.closed_at.map(|at| ctx.t.arg("report-closed", "when", &format_time(ctx, at))),
         errors,
+        objection: crate::html::admin::aspirations::objection_text(ctx, report),
+        object_action: may_object.then(|| ctx.t.href(&format!("{}/keberatan", tracking_path(&tracking)))),
+        key: key.clone(),
+        csrf: viewer.user.as_ref().map(|u| u.csrf.clone()).unwrap_or_default(),
     };
     render_private(template, status_code)
 }
@@ -784,4 +801,40 @@ pub fn status_label(ctx: &Ctx, status: ReportStatus) -> (String, &'static str) {
         ReportStatus::BukanWewenang | ReportStatus::Diarsipkan => "bad",
     };
     (ctx.t.get(&format!("report-status-{}", status.as_str().replace('_', "-"))), class)
+}
+
+/// `POST /aspirasi/{nomor}/keberatan`: the requester of an information
+/// request objects (keberatan) to the answer or to its absence past the
+/// deadline (UU 14/2008); with the reporter's key or as the filing account.
+pub async fn object(
+    ctx: Ctx,
+    viewer: Viewer,
+    Path(number): Path<String>,
+    axum::Form(form): axum::Form<ResponseForm>,
+) -> Result<Response, AppError> {
+    viewer.authorize(Action::TrackReport, &Resource::Platform)?;
+    if let Some(user) = &viewer.user
+        && !bool::from(form.csrf.as_bytes().ct_eq(user.csrf.as_bytes()))
+    {
+        return Err(AppError::Forbidden);
+    }
+    let tracking = TrackingNumber::parse(&number).map_err(|_| AppError::NotFound)?;
+    let report = aspirations::by_tracking(&ctx.state.db, &tracking).await?.ok_or(AppError::NotFound)?;
+    let account = viewer.user.as_ref().map(|u| u.id);
+    if !aspirations::reporter_may_act(&ctx.state.db, report.id, Some(&form.kunci), account).await? {
+        return Err(AppError::Forbidden);
+    }
+    let query = TrackQuery { baru: None, kunci: Some(form.kunci.clone()) };
+    let reason = match jembatan_domain::error::required_text("comment", &form.comment, MAX_RESPONSE_CHARS) {
+        Ok(reason) => reason,
+        Err(e) => return refuse_response(&ctx, &viewer, &report, query, e).await,
+    };
+    let id = report.id;
+    let result =
+        ctx.state.db.write(move |tx| Box::pin(async move { aspirations::object(tx, id, &reason).await })).await;
+    match result {
+        Ok(_) => Ok(redirect(&ctx, &format!("{}?kunci={}", tracking_path(&tracking), form.kunci))),
+        Err(StoreError::Invalid(e)) => refuse_response(&ctx, &viewer, &report, query, e).await,
+        Err(e) => Err(e.into()),
+    }
 }

@@ -81,6 +81,7 @@ pub fn routes() -> Router<AppState> {
         .route("/aspirasi/statistik", get(aspirations::stats))
         .route("/aspirasi/{tracking}", get(aspirations::track))
         .route("/aspirasi/{tracking}/tanggapan", post(aspirations::respond))
+        .route("/aspirasi/{tracking}/keberatan", post(aspirations::object))
         .merge(admin::routes())
         .merge(editor::routes())
 }

@@ -219,6 +219,41 @@ http_tests! {
         assert_eq!(people.verifier.post(&format!("/admin/aspirasi/{held}/moderasi"), &[("version", "2")]).await.status(), 400);
     }
 
+    async fn an_information_request_is_extended_with_notice_and_objected_to(app) {
+        let people = officers(&app).await;
+        let (id, tracking) =
+            crate::aspiration_support::file_with(&app, &crate::aspiration_support::information_request(), vec![]).await;
+        let case = format!("/admin/aspirasi/{id}");
+        let (_, page) = people.verifier.get_text(&case).await;
+        assert!(page.contains("/perpanjang\""), "the verifier may extend an information request");
+        let (status, page) = people.verifier.post_text(&format!("{case}/perpanjang"), &[("version", "1")]).await;
+        assert_eq!(status, 400, "the notice is required");
+        assert!(page.contains("Wajib diisi"));
+        let notice = [("version", "1"), ("public_note", "Dokumen APBDes sedang disalin dari arsip desa.")];
+        assert_eq!(people.verifier.post(&format!("{case}/perpanjang"), &notice).await.status(), 303);
+        let (_, public) = app.get_text(&format!("/aspirasi/{tracking}")).await;
+        assert!(public.contains("Jangka waktu jawaban diperpanjang") && public.contains("sedang disalin"));
+        let (_, page) = people.verifier.get_text(&case).await;
+        assert!(!page.contains("/perpanjang\""), "only once");
+
+        // Answered, the requester objects with their key.
+        let agency: jembatan_domain::OrgId = people.agency.parse().unwrap();
+        let (answered, key) =
+            crate::aspiration_support::answered_form(&app, agency, crate::aspiration_support::information_request()).await;
+        let page = format!("/aspirasi/{answered}");
+        let (_, with_key) = app.get_text(&format!("{page}?kunci={key}")).await;
+        assert!(with_key.contains("Ajukan keberatan"));
+        let (_, without_key) = app.get_text(&page).await;
+        assert!(!without_key.contains("Ajukan keberatan"));
+        let objection = format!("{page}/keberatan");
+        assert_eq!(app.post_form(&objection, &[("kunci", "salah"), ("comment", "x")]).await.status(), 403);
+        let response = app.post_form(&objection, &[("kunci", &key), ("comment", "Salinan yang diberikan tidak lengkap.")]).await;
+        assert_eq!(response.status(), 303);
+        let (_, after) = app.get_text(&format!("{page}?kunci={key}")).await;
+        assert!(after.contains("mengajukan keberatan") && after.contains("tidak lengkap") && after.contains("Ditindaklanjuti"));
+        assert!(!after.contains("Ajukan keberatan"), "once");
+    }
+
     async fn officers_outside_the_scope_are_kept_out(app) {
         let people = officers(&app).await;
         let tracking = file(&app, &complaint()).await;

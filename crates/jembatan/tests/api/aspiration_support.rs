@@ -103,7 +103,17 @@ pub fn location(response: &reqwest::Response) -> String {
 /// A fresh report filed, dispatched to `org` and answered; returns its
 /// tracking number and the reporter's key.
 pub async fn answered(app: &TestApp, org: OrgId) -> (String, String) {
-    let report = complaint()
+    answered_form(app, org, complaint()).await
+}
+
+/// A named information request (UU 14/2008).
+pub fn information_request() -> ReportForm {
+    ReportForm { class: "permintaan_informasi".into(), title: "Salinan APBDes 2026".into(), ..complaint() }
+}
+
+/// [`answered`] for any form.
+pub async fn answered_form(app: &TestApp, org: OrgId, form: ReportForm) -> (String, String) {
+    let report = form
         .validate(Filing { with_account: false, region_may_be_located: false }, wib_date(Timestamp::now()))
         .expect("a valid report");
     let submission = Submission {

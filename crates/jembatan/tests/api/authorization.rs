@@ -262,6 +262,8 @@ const ROUTES: &[Row] = &[
     post("/admin/aspirasi/{anonymous_report}/identitas", &[],                                [L,   F,   F,   F,   F,   A,   F,   F]),
     post("/admin/aspirasi/{located}/wilayah", &[("version", "1"), ("region", "35.23.01.2001")], [L, F,  F,   F,   F,   F,   F,   A]),
     post("/admin/aspirasi/{held}/moderasi", &[("version", "1")],                             [L,   F,   F,   F,   F,   A,   F,   A]),
+    post("/admin/aspirasi/{information_request}/perpanjang", &[("version", "1"),
+        ("public_note", "Arsip sedang disalin.")],                                           [L,   F,   F,   F,   F,   A,   F,   A]),
     // ---- administration: the holiday calendar
     get("/admin/hari-libur",                                                                 [L,   F,   F,   F,   F,   F,   F,   A]),
     get("/admin/hari-libur?tahun=2027",                                                      [L,   F,   F,   F,   F,   F,   F,   A]),
@@ -313,6 +315,8 @@ const ROUTES: &[Row] = &[
     get("/aspirasi/{tracking}",                                                              ANYONE),
     post("/aspirasi/{answered}/tanggapan", &[("kunci", "{answered_key}"), ("tindakan", "nilai"),
         ("rating", "5")],                                                                    ANYONE),
+    post("/aspirasi/{answered_information}/keberatan", &[("kunci", "{answered_key}"),
+        ("comment", "Salinan tidak lengkap.")],                                              ANYONE),
     // ---- JSON API
     get("/api/v1/openapi.json",                                                              ANYONE),
     get("/api/v1/regions",                                                                   ANYONE),
@@ -539,6 +543,17 @@ impl World {
                 .await
                 .unwrap();
             text = text.replace("{holiday}", "2031-01-03");
+        }
+        if text.contains("{answered_information}") {
+            let form = crate::aspiration_support::information_request();
+            let (tracking, key) = crate::aspiration_support::answered_form(app, self.agency, form).await;
+            text = text.replace("{answered_information}", &tracking);
+            *self.answered_key.lock().unwrap() = key;
+        }
+        if text.contains("{information_request}") {
+            let form = crate::aspiration_support::information_request();
+            let (id, _) = crate::aspiration_support::file_with(app, &form, vec![]).await;
+            text = text.replace("{information_request}", &id.to_string());
         }
         if text.contains("{answered}") {
             let (tracking, key) = crate::aspiration_support::answered(app, self.agency).await;

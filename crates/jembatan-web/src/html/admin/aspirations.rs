@@ -234,6 +234,9 @@ struct CasePage {
     /// The verifier may correct the region / clear the moderation hold.
     region_action: Option<String>,
     moderation_action: Option<String>,
+    /// An information request's deadline may be extended once.
+    extend_action: Option<String>,
+    objection: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -384,8 +387,20 @@ async fn render_case(
             .then(|| ctx.t.href(&format!("{}/wilayah", case_path(report.id)))),
         moderation_action: (report.held && viewer.can(Action::VerifyReport, &Resource::Report(case)))
             .then(|| ctx.t.href(&format!("{}/moderasi", case_path(report.id)))),
+        extend_action: (report.class == jembatan_domain::aspiration::ReportClass::PermintaanInformasi
+            && !report.answer_extended
+            && !report.status.is_settled()
+            && viewer.can(Action::ExtendInformationRequest, &Resource::Report(case)))
+        .then(|| ctx.t.href(&format!("{}/perpanjang", case_path(report.id)))),
+        objection: objection_text(ctx, &report),
     };
     render_private(template, status)
+}
+
+/// Where a requester's objection stands, for the case and tracking pages.
+pub fn objection_text(ctx: &Ctx, report: &Report) -> Option<String> {
+    let (at, due) = (report.objection_at?, report.objection_due_at?);
+    Some(ctx.t.args("report-objection-filed", &[("at", &format_time(ctx, at)), ("due", &format_time(ctx, due))]))
 }
 
 /// A timeline event's label key (`submit` or a step's stable name).
@@ -488,8 +503,18 @@ fn read_step(step: ReportStep, form: &StepForm) -> Result<StepInput, FieldError>
 
 async fn refuse(ctx: &Ctx, viewer: &Viewer, case: &ReportRef, error: &FieldError) -> Result<Response, AppError> {
     let mut errors = FormErrors::default();
-    errors.add(&error.field, ctx.t.get(&message_key(error.code.as_str())));
-    errors.general = Some(ctx.t.get("form-has-errors"));
+    let message = ctx.t.get(&message_key(error.code.as_str()));
+    errors.add(&error.field, message.clone());
+    // The case page holds several small forms: the summary names the field.
+    let label = match error.field.as_str() {
+        "public_note" => "report-public-note",
+        "org" => "report-dispatch-to",
+        "region" => "report-region",
+        "status" => "report-status",
+        _ => "form-has-errors",
+    };
+    errors.general =
+        Some(if label == "form-has-errors" { ctx.t.get(label) } else { format!("{}: {message}", ctx.t.get(label)) });
     render_case(ctx, viewer, case, CaseExtras { errors, ..CaseExtras::default() }, StatusCode::BAD_REQUEST).await
 }
 
@@ -676,4 +701,31 @@ async fn finish_correction(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// `POST /admin/aspirasi/{id}/perpanjang`: moves an information request's
+/// answer deadline once by 7 working days, with the notice the requester
+/// gets (UU 14/2008).
+pub async fn extend(
+    ctx: Ctx,
+    Path(id): Path<String>,
+    CsrfForm { viewer, form }: CsrfForm<StepForm>,
+) -> Result<Response, AppError> {
+    let case = load(&ctx, &id).await?;
+    viewer.authorize(Action::ExtendInformationRequest, &Resource::Report(&case))?;
+    let user = viewer.require_user()?.id;
+    let notice = match jembatan_domain::error::required_text("public_note", &form.public_note, MAX_NOTE_CHARS) {
+        Ok(notice) => notice,
+        Err(e) => return refuse(&ctx, &viewer, &case, &e).await,
+    };
+    let version: i64 = form.version.trim().parse().map_err(|_| AppError::bad_request("bad_request"))?;
+    let id = case.id;
+    let result = ctx
+        .state
+        .db
+        .write(move |tx| {
+            Box::pin(async move { aspirations::extend_answer(tx, id, version, &notice, Some(user)).await })
+        })
+        .await;
+    finish_correction(&ctx, &viewer, &case, result, "perpanjang").await
 }

@@ -61,6 +61,7 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/aspirasi/{id}/identitas", post(aspirations::reveal_identity))
         .route("/admin/aspirasi/{id}/wilayah", post(aspirations::set_region))
         .route("/admin/aspirasi/{id}/moderasi", post(aspirations::clear_moderation))
+        .route("/admin/aspirasi/{id}/perpanjang", post(aspirations::extend))
         .route("/admin/aspirasi/{id}/lampiran/{attachment}", get(aspirations::serve_attachment))
         .route("/admin/aspirasi/{id}/{step}", post(aspirations::take_step))
         .route("/admin/pengguna/{id}/sandi", get(passwords::show_reset).post(passwords::reset))
