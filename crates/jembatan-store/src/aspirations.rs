@@ -452,6 +452,8 @@ pub struct Report {
     /// The requester objected (keberatan), and by when it must be answered.
     pub objection_at: Option<Timestamp>,
     pub objection_due_at: Option<Timestamp>,
+    /// SP4N-LAPOR!'s tracking number of a case handed over there.
+    pub lapor_tracking: Option<String>,
 }
 
 impl Report {
@@ -468,7 +470,7 @@ const REPORT_COLUMNS: &str = "r.id, r.tracking, r.class, r.status, r.mode, r.cha
      r.created_at, r.updated_at, r.version, \
      (SELECT COUNT(*) FROM report_attachments a WHERE a.report_id = r.id AND a.event_id IS NULL) AS attachments, \
      r.answered_at, r.answered_late, r.rating, r.rating_comment, r.closed_at, r.escalation, r.answer_extended, \
-     r.objection_at, r.objection_due_at";
+     r.objection_at, r.objection_due_at, r.lapor_tracking";
 
 #[derive(sqlx::FromRow)]
 struct ReportRow {
@@ -507,6 +509,7 @@ struct ReportRow {
     answer_extended: i64,
     objection_at: Option<i64>,
     objection_due_at: Option<i64>,
+    lapor_tracking: Option<String>,
 }
 
 impl ReportRow {
@@ -546,6 +549,7 @@ impl ReportRow {
             answer_extended: self.answer_extended != 0,
             objection_at: self.objection_at.map(Timestamp),
             objection_due_at: self.objection_due_at.map(Timestamp),
+            lapor_tracking: self.lapor_tracking,
         })
     }
 }
@@ -1596,6 +1600,132 @@ pub async fn object(tx: &mut Tx<'_>, id: ReportId, reason: &str) -> StoreResult<
         private_note: None,
     };
     insert_event(tx, id, now, &event).await?;
+    changes::record(tx, Entity::Report, &id.to_string()).await?;
+    get_tx(tx, id).await?.ok_or(StoreError::NotFound)
+}
+
+// ------------------------------------------------------------ hand-overs
+
+/// How a case went to a body without an account here.
+pub const HANDOVER_METHODS: &[&str] = &["surat", "email", "langsung"];
+
+/// Records that a case dispatched to a body without accounts (a village or
+/// district office, PLN, Polres, a BUMD) was handed over to it, and how
+/// (one of [`HANDOVER_METHODS`]); shown on the public timeline, audited.
+/// `Invalid` on `method` for another method, on `status` when the case is
+/// not dispatched to such a body.
+pub async fn record_handover(
+    tx: &mut Tx<'_>,
+    id: ReportId,
+    version: i64,
+    method: &str,
+    actor: Option<UserId>,
+) -> StoreResult<Report> {
+    let before = get_tx(tx, id).await?.ok_or(StoreError::NotFound)?;
+    if before.version != version {
+        return Err(StoreError::Stale);
+    }
+    if !HANDOVER_METHODS.contains(&method) {
+        return Err(StoreError::Invalid(FieldError::new("method", ValidationCode::InvalidChoice)));
+    }
+    let body: Option<(String, String)> = match before.assigned_org {
+        Some(org) => on_tx!(tx, conn => sqlx::query_as("SELECT kind, name FROM organisations WHERE id = $1")
+            .bind(org.to_string())
+            .fetch_optional(conn)
+            .await)?,
+        None => None,
+    };
+    let Some((_, name)) = body.filter(|(kind, _)| kind == "body" && before.status == ReportStatus::Didisposisikan)
+    else {
+        return Err(not_allowed());
+    };
+    let now = Timestamp::now();
+    exec!(
+        tx,
+        sqlx::query("UPDATE reports SET updated_at = $1, version = version + 1 WHERE id = $2 AND version = $3")
+            .bind(now.millis())
+            .bind(id.to_string())
+            .bind(version)
+    )?;
+    let note = format!("{name} ({method})");
+    let event = Event {
+        step: "handover",
+        status_after: before.status,
+        actor,
+        org: before.assigned_org,
+        public_note: Some(&note),
+        private_note: None,
+    };
+    insert_event(tx, id, now, &event).await?;
+    let entry = AuditEntry {
+        actor,
+        action: action::REPORT_HANDOVER,
+        target_kind: "report",
+        target_id: id.to_string(),
+        scope_region: before.region.clone(),
+        before: None,
+        after: Some(json!({ "org": before.assigned_org, "method": method })),
+    };
+    audit::append(tx, &entry).await?;
+    changes::record(tx, Entity::Report, &id.to_string()).await?;
+    get_tx(tx, id).await?.ok_or(StoreError::NotFound)
+}
+
+/// Longest SP4N-LAPOR! tracking number accepted.
+const MAX_LAPOR_TRACKING_CHARS: usize = 40;
+
+/// Records SP4N-LAPOR!'s tracking number of a case an officer filed there
+/// (after declaring it not our authority, or instead of dispatching it);
+/// shown on the public timeline, audited. `Invalid` on `lapor_tracking`
+/// for an empty or overlong number, on `status` for a case answered or
+/// archived.
+pub async fn record_lapor(
+    tx: &mut Tx<'_>,
+    id: ReportId,
+    version: i64,
+    lapor_tracking: &str,
+    actor: Option<UserId>,
+) -> StoreResult<Report> {
+    let before = get_tx(tx, id).await?.ok_or(StoreError::NotFound)?;
+    if before.version != version {
+        return Err(StoreError::Stale);
+    }
+    let number = jembatan_domain::error::required_text("lapor_tracking", lapor_tracking, MAX_LAPOR_TRACKING_CHARS)
+        .map_err(StoreError::Invalid)?;
+    if matches!(before.status, ReportStatus::Selesai | ReportStatus::Diarsipkan) {
+        return Err(not_allowed());
+    }
+    let now = Timestamp::now();
+    exec!(
+        tx,
+        sqlx::query(
+            "UPDATE reports SET lapor_tracking = $1, updated_at = $2, version = version + 1 \
+             WHERE id = $3 AND version = $4",
+        )
+        .bind(&number)
+        .bind(now.millis())
+        .bind(id.to_string())
+        .bind(version)
+    )?;
+    let event = Event {
+        step: "handover_lapor",
+        status_after: before.status,
+        actor,
+        org: None,
+        public_note: Some(&number),
+        private_note: None,
+    };
+    insert_event(tx, id, now, &event).await?;
+    let entry = AuditEntry {
+        actor,
+        action: action::REPORT_HANDOVER_LAPOR,
+        target_kind: "report",
+        target_id: id.to_string(),
+        scope_region: before.region.clone(),
+        before: None,
+        after: Some(json!({ "lapor_tracking": number })),
+    };
+    audit::append(tx, &entry).await?;
     changes::record(tx, Entity::Report, &id.to_string()).await?;
     get_tx(tx, id).await?.ok_or(StoreError::NotFound)
 }

@@ -64,6 +64,8 @@ pub mod action {
     pub const REPORT_VIEW_IDENTITY: &str = "report.view_identity";
     pub const REPORT_SET_REGION: &str = "report.set_region";
     pub const REPORT_EXTEND: &str = "report.extend";
+    pub const REPORT_HANDOVER: &str = "report.handover";
+    pub const REPORT_HANDOVER_LAPOR: &str = "report.handover_lapor";
     pub const REPORT_CLEAR_MODERATION: &str = "report.clear_moderation";
     pub const HOLIDAY_PUT: &str = "holiday.put";
     pub const HOLIDAY_REMOVE: &str = "holiday.remove";
@@ -108,6 +110,8 @@ pub mod action {
         REPORT_VIEW_IDENTITY,
         REPORT_SET_REGION,
         REPORT_EXTEND,
+        REPORT_HANDOVER,
+        REPORT_HANDOVER_LAPOR,
         REPORT_CLEAR_MODERATION,
         HOLIDAY_PUT,
         HOLIDAY_REMOVE,

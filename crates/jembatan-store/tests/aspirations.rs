@@ -239,6 +239,44 @@ contract_tests! {
         assert_eq!(steps, ["submit", "extend", "objection"]);
     }
 
+    async fn hand_overs_to_bodies_and_to_sp4n_lapor_are_recorded(db) {
+        let pln = office(&db, "body", "state_company", "PLN UP3 Tuban", "35.23").await;
+        let dpupr = office(&db, "agency", "", "Dinas PUPR Tuban", "35.23").await;
+        let to_body = file(&db, validated(&form()), submission()).await.unwrap();
+        take(&db, to_body.id, 1, step(ReportStep::Verify, None, None)).await.unwrap();
+        take(&db, to_body.id, 2, step(ReportStep::Dispatch, Some(pln), None)).await.unwrap();
+        let handover = |id: ReportId, version: i64, method: &'static str| {
+            let db = db.clone();
+            async move {
+                db.write(move |tx| Box::pin(async move { aspirations::record_handover(tx, id, version, method, None).await }))
+                    .await
+            }
+        };
+        assert_eq!(invalid(handover(to_body.id, 3, "merpati").await.unwrap_err()), ("method".into(), ValidationCode::InvalidChoice));
+        handover(to_body.id, 3, "surat").await.unwrap();
+        let last = aspirations::timeline(&db, to_body.id).await.unwrap().pop().unwrap();
+        assert_eq!((last.step.as_str(), last.public_note.as_deref()), ("handover", Some("PLN UP3 Tuban (surat)")));
+
+        let to_agency = file(&db, validated(&form()), submission()).await.unwrap();
+        take(&db, to_agency.id, 1, step(ReportStep::Verify, None, None)).await.unwrap();
+        take(&db, to_agency.id, 2, step(ReportStep::Dispatch, Some(dpupr), None)).await.unwrap();
+        let err = handover(to_agency.id, 3, "surat").await.unwrap_err();
+        assert_eq!(invalid(err), ("status".into(), ValidationCode::InvalidTransition), "agencies have accounts");
+
+        let lapor = |id: ReportId, version: i64, number: &'static str| {
+            let db = db.clone();
+            async move {
+                db.write(move |tx| Box::pin(async move { aspirations::record_lapor(tx, id, version, number, None).await }))
+                    .await
+            }
+        };
+        assert_eq!(invalid(lapor(to_agency.id, 3, " ").await.unwrap_err()), ("lapor_tracking".into(), ValidationCode::Required));
+        let recorded = lapor(to_agency.id, 3, "LAP-2026-1").await.unwrap();
+        assert_eq!(recorded.lapor_tracking.as_deref(), Some("LAP-2026-1"));
+        let audited = audit::for_target(&db, "report", &to_agency.id.to_string()).await.unwrap();
+        assert_eq!(audited[0].action, "report.handover_lapor");
+    }
+
     async fn an_answer_no_one_responds_to_closes_after_the_window(db) {
         let (filed, _) = answered(&db).await;
         let now = Timestamp::now();

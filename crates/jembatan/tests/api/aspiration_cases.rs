@@ -254,6 +254,44 @@ http_tests! {
         assert!(!after.contains("Ajukan keberatan"), "once");
     }
 
+    async fn a_case_goes_to_a_body_without_accounts_by_letter_and_another_to_sp4n_lapor(app) {
+        let people = officers(&app).await;
+        let pln = crate::aspiration_support::body(&app).await;
+        let mut form = complaint();
+        form.name = "Warga Yang Dirahasiakan".into();
+        let (id, tracking) = crate::aspiration_support::file_with(&app, &form, vec![]).await;
+        crate::aspiration_support::dispatch(&app, id, pln).await;
+        let case = format!("/admin/aspirasi/{id}");
+        let (_, page) = people.verifier.get_text(&case).await;
+        assert!(page.contains(&format!("{case}/surat")), "the letter is offered for a body without accounts");
+        let (status, letter) = people.verifier.get_text(&format!("{case}/surat")).await;
+        assert_eq!(status, 200);
+        assert!(letter.contains("PLN UP3 Tuban") && letter.contains(&tracking) && letter.contains("Jalan desa berlubang"));
+        assert!(!letter.contains("Warga Yang Dirahasiakan"), "no reporter in the letter");
+        let (status, _) = people.verifier.post_text(&format!("{case}/serah-terima"), &[("version", "3"), ("method", "merpati")]).await;
+        assert_eq!(status, 400);
+        let response = people.verifier.post(&format!("{case}/serah-terima"), &[("version", "3"), ("method", "surat")]).await;
+        assert_eq!(response.status(), 303);
+        let (_, public) = app.get_text(&format!("/aspirasi/{tracking}")).await;
+        assert!(public.contains("Diserahkan kepada instansi tujuan") && public.contains("PLN UP3 Tuban (surat)"));
+
+        // Another case is not ours: it goes to SP4N-LAPOR!, by hand.
+        let (other, other_tracking) = crate::aspiration_support::file_with(&app, &complaint(), vec![]).await;
+        let other_case = format!("/admin/aspirasi/{other}");
+        let not_ours = [("version", "1"), ("public_note", "Jalan nasional: kewenangan Kementerian PUPR.")];
+        assert_eq!(people.verifier.post(&format!("{other_case}/bukan-wewenang"), &not_ours).await.status(), 303);
+        let (status, export) = people.verifier.get_text(&format!("{other_case}/lapor")).await;
+        assert_eq!(status, 200);
+        assert!(export.contains("lapor.go.id") && export.contains("Jalan desa berlubang") && export.contains(&other_tracking));
+        let (status, _) = people.verifier.post_text(&format!("{other_case}/lapor"), &[("version", "2"), ("lapor_tracking", "")]).await;
+        assert_eq!(status, 400);
+        let response = people.verifier.post(&format!("{other_case}/lapor"), &[("version", "2"), ("lapor_tracking", "LAP-2026-77123")]).await;
+        assert_eq!(response.status(), 303);
+        let (_, public) = app.get_text(&format!("/aspirasi/{other_tracking}")).await;
+        assert!(public.contains("Diteruskan ke SP4N-LAPOR!") && public.contains("LAP-2026-77123"));
+        assert_eq!(people.agency_officer.get(&format!("{other_case}/lapor")).await.status(), 403);
+    }
+
     async fn officers_outside_the_scope_are_kept_out(app) {
         let people = officers(&app).await;
         let tracking = file(&app, &complaint()).await;

@@ -170,3 +170,21 @@ pub async fn held(app: &TestApp) -> ReportId {
     form.description = "Kepala dusun bangsat, jalan dibiarkan rusak.".into();
     file_with(app, &form, Vec::new()).await.0
 }
+
+/// A body without accounts in Tuban (PLN's office), created in the store.
+pub async fn body(app: &TestApp) -> OrgId {
+    let new = jembatan_domain::organisation::OrganisationForm {
+        kind: "body".into(),
+        body_kind: "state_company".into(),
+        name: "PLN UP3 Tuban".into(),
+        region: "35.23".into(),
+        ..jembatan_domain::organisation::OrganisationForm::default()
+    }
+    .validate()
+    .expect("a valid body");
+    app.db
+        .write(move |tx| Box::pin(async move { jembatan_store::organisations::create(tx, &new, None).await }))
+        .await
+        .expect("the body")
+        .id
+}

@@ -262,6 +262,10 @@ const ROUTES: &[Row] = &[
     post("/admin/aspirasi/{anonymous_report}/identitas", &[],                                [L,   F,   F,   F,   F,   A,   F,   F]),
     post("/admin/aspirasi/{located}/wilayah", &[("version", "1"), ("region", "35.23.01.2001")], [L, F,  F,   F,   F,   F,   F,   A]),
     post("/admin/aspirasi/{held}/moderasi", &[("version", "1")],                             [L,   F,   F,   F,   F,   A,   F,   A]),
+    get("/admin/aspirasi/{to_body}/surat",                                                   [L,   F,   F,   F,   F,   A,   F,   A]),
+    post("/admin/aspirasi/{to_body}/serah-terima", &[("version", "3"), ("method", "surat")], [L,   F,   F,   F,   F,   A,   F,   A]),
+    get("/admin/aspirasi/{report}/lapor",                                                    [L,   F,   F,   F,   F,   A,   F,   A]),
+    post("/admin/aspirasi/{report}/lapor", &[("version", "1"), ("lapor_tracking", "LAP-1")], [L,   F,   F,   F,   F,   A,   F,   A]),
     post("/admin/aspirasi/{information_request}/perpanjang", &[("version", "1"),
         ("public_note", "Arsip sedang disalin.")],                                           [L,   F,   F,   F,   F,   A,   F,   A]),
     // ---- administration: the holiday calendar
@@ -365,6 +369,8 @@ struct World {
     tracking: String,
     /// The reporter's key of the last `{answered}` report made.
     answered_key: std::sync::Mutex<String>,
+    /// A body without accounts, made the first time a row needs it.
+    body: tokio::sync::OnceCell<OrgId>,
     css: String,
     anonymous: Visitor,
     /// One per actor after the anonymous one, in [`ACTORS`] order.
@@ -411,6 +417,7 @@ impl World {
             content_slug: item.slug,
             tracking,
             answered_key: std::sync::Mutex::default(),
+            body: tokio::sync::OnceCell::new(),
             css,
             anonymous: TestApp::spawn_client(app),
             sessions: Vec::new(),
@@ -543,6 +550,13 @@ impl World {
                 .await
                 .unwrap();
             text = text.replace("{holiday}", "2031-01-03");
+        }
+        if text.contains("{to_body}") {
+            let body = *self.body.get_or_init(|| async { crate::aspiration_support::body(app).await }).await;
+            let (id, _) =
+                crate::aspiration_support::file_with(app, &crate::aspiration_support::complaint(), vec![]).await;
+            crate::aspiration_support::dispatch(app, id, body).await;
+            text = text.replace("{to_body}", &id.to_string());
         }
         if text.contains("{answered_information}") {
             let form = crate::aspiration_support::information_request();

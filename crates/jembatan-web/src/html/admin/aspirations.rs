@@ -237,6 +237,11 @@ struct CasePage {
     /// An information request's deadline may be extended once.
     extend_action: Option<String>,
     objection: Option<String>,
+    /// The hand-over letter, for a case dispatched to a body without accounts.
+    letter_href: Option<String>,
+    /// The SP4N-LAPOR! export, for a case the verifier may hand there.
+    lapor_href: Option<String>,
+    lapor_tracking: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -393,6 +398,13 @@ async fn render_case(
             && viewer.can(Action::ExtendInformationRequest, &Resource::Report(case)))
         .then(|| ctx.t.href(&format!("{}/perpanjang", case_path(report.id)))),
         objection: objection_text(ctx, &report),
+        letter_href: (viewer.can(Action::VerifyReport, &Resource::Report(case))
+            && case.assigned.as_ref().is_some_and(|o| o.kind == OrgKind::Body))
+        .then(|| ctx.t.href(&format!("{}/surat", case_path(report.id)))),
+        lapor_href: (viewer.can(Action::VerifyReport, &Resource::Report(case))
+            && !matches!(report.status, ReportStatus::Selesai | ReportStatus::Diarsipkan))
+        .then(|| ctx.t.href(&format!("{}/lapor", case_path(report.id)))),
+        lapor_tracking: report.lapor_tracking.clone(),
     };
     render_private(template, status)
 }
@@ -728,4 +740,173 @@ pub async fn extend(
         })
         .await;
     finish_correction(&ctx, &viewer, &case, result, "perpanjang").await
+}
+
+// ------------------------------------------------------------ hand-overs
+
+/// What a hand-over document says of a case: never the reporter.
+pub struct HandoverFacts {
+    pub tracking: String,
+    pub class: String,
+    pub category: String,
+    pub region: String,
+    pub filed: String,
+    pub event_date: Option<String>,
+    pub location: Option<String>,
+    pub title: String,
+    pub description: String,
+}
+
+async fn handover_facts(ctx: &Ctx, report: &Report) -> Result<HandoverFacts, AppError> {
+    let categories = aspirations::categories(&ctx.state.db).await?;
+    Ok(HandoverFacts {
+        tracking: report.tracking.to_string(),
+        class: ctx.t.get(&format!("report-class-{}", report.class.as_str().replace('_', "-"))),
+        category: categories
+            .iter()
+            .find(|c| c.slug == report.category)
+            .map(|c| c.name_id.clone())
+            .unwrap_or_else(|| report.category.clone()),
+        region: region_label(ctx, &report.region).await?,
+        filed: format_time(ctx, report.created_at),
+        event_date: report.event_date.map(|d| d.format("%d-%m-%Y").to_string()),
+        location: report.location.map(|l| format!("{:.6}, {:.6}", l.lat(), l.lon())),
+        title: report.title.clone(),
+        description: report.description.clone(),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "admin/handover_letter.html")]
+struct LetterPage {
+    page: Page,
+    nav: Vec<NavLink>,
+    office: String,
+    body_name: String,
+    body_address: Option<String>,
+    date: String,
+    facts: HandoverFacts,
+    record_action: String,
+    csrf: String,
+    version: i64,
+    methods: Vec<Choice>,
+}
+
+/// `GET /admin/aspirasi/{id}/surat`: the letter handing a case to the body
+/// without an account it was dispatched to (print it or send it), and the
+/// form recording that it went.
+pub async fn show_letter(ctx: Ctx, viewer: Viewer, Path(id): Path<String>) -> Result<Response, AppError> {
+    let case = load(&ctx, &id).await?;
+    viewer.authorize(Action::VerifyReport, &Resource::Report(&case))?;
+    let body = case.assigned.as_ref().filter(|o| o.kind == OrgKind::Body).ok_or(AppError::NotFound)?;
+    let report = aspirations::get(&ctx.state.db, case.id).await?.ok_or(AppError::NotFound)?;
+    let body = organisations::get(&ctx.state.db, body.id).await?.ok_or(AppError::NotFound)?;
+    let office = match report.region.regency() {
+        Some(regency) => format!("{} {}", ctx.state.config.offices.regency_office, region_label(&ctx, &regency).await?),
+        None => ctx.state.config.offices.province_office.clone(),
+    };
+    let template = LetterPage {
+        page: admin_page(&ctx, &viewer, ctx.t.arg("report-letter-title", "number", report.tracking.as_str())),
+        nav: admin_nav(&ctx, &viewer),
+        office,
+        body_name: body.profile.name.clone(),
+        body_address: body.profile.address.clone(),
+        date: format_time(&ctx, Timestamp::now()),
+        facts: handover_facts(&ctx, &report).await?,
+        record_action: ctx.t.href(&format!("{}/serah-terima", case_path(report.id))),
+        csrf: csrf_of(&viewer)?,
+        version: report.version,
+        methods: aspirations::HANDOVER_METHODS
+            .iter()
+            .map(|m| Choice {
+                value: (*m).to_owned(),
+                label: ctx.t.get(&format!("report-handover-{m}")),
+                selected: *m == "surat",
+            })
+            .collect(),
+    };
+    render_private(template, StatusCode::OK)
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct HandoverForm {
+    #[serde(default)]
+    pub version: String,
+    #[serde(default)]
+    pub method: String,
+    #[serde(default)]
+    pub lapor_tracking: String,
+}
+
+/// `POST /admin/aspirasi/{id}/serah-terima`: records the hand-over.
+pub async fn record_handover(
+    ctx: Ctx,
+    Path(id): Path<String>,
+    CsrfForm { viewer, form }: CsrfForm<HandoverForm>,
+) -> Result<Response, AppError> {
+    let case = load(&ctx, &id).await?;
+    viewer.authorize(Action::VerifyReport, &Resource::Report(&case))?;
+    let user = viewer.require_user()?.id;
+    let version: i64 = form.version.trim().parse().map_err(|_| AppError::bad_request("bad_request"))?;
+    let id = case.id;
+    let method = form.method.trim().to_owned();
+    let result = ctx
+        .state
+        .db
+        .write(move |tx| {
+            Box::pin(async move { aspirations::record_handover(tx, id, version, &method, Some(user)).await })
+        })
+        .await;
+    finish_correction(&ctx, &viewer, &case, result, "serah-terima").await
+}
+
+#[derive(Template)]
+#[template(path = "admin/lapor_export.html")]
+struct LaporPage {
+    page: Page,
+    nav: Vec<NavLink>,
+    facts: HandoverFacts,
+    record_action: String,
+    csrf: String,
+    version: i64,
+    recorded: Option<String>,
+}
+
+/// `GET /admin/aspirasi/{id}/lapor`: the case in the fields of
+/// SP4N-LAPOR!'s form, for an officer to file it there by hand (there is
+/// no integration to pretend), and the form to record LAPOR!'s number.
+pub async fn show_lapor(ctx: Ctx, viewer: Viewer, Path(id): Path<String>) -> Result<Response, AppError> {
+    let case = load(&ctx, &id).await?;
+    viewer.authorize(Action::VerifyReport, &Resource::Report(&case))?;
+    let report = aspirations::get(&ctx.state.db, case.id).await?.ok_or(AppError::NotFound)?;
+    let template = LaporPage {
+        page: admin_page(&ctx, &viewer, ctx.t.arg("report-lapor-title", "number", report.tracking.as_str())),
+        nav: admin_nav(&ctx, &viewer),
+        facts: handover_facts(&ctx, &report).await?,
+        record_action: ctx.t.href(&format!("{}/lapor", case_path(report.id))),
+        csrf: csrf_of(&viewer)?,
+        version: report.version,
+        recorded: report.lapor_tracking.clone(),
+    };
+    render_private(template, StatusCode::OK)
+}
+
+/// `POST /admin/aspirasi/{id}/lapor`: records SP4N-LAPOR!'s tracking number.
+pub async fn record_lapor(
+    ctx: Ctx,
+    Path(id): Path<String>,
+    CsrfForm { viewer, form }: CsrfForm<HandoverForm>,
+) -> Result<Response, AppError> {
+    let case = load(&ctx, &id).await?;
+    viewer.authorize(Action::VerifyReport, &Resource::Report(&case))?;
+    let user = viewer.require_user()?.id;
+    let version: i64 = form.version.trim().parse().map_err(|_| AppError::bad_request("bad_request"))?;
+    let id = case.id;
+    let number = form.lapor_tracking.clone();
+    let result = ctx
+        .state
+        .db
+        .write(move |tx| Box::pin(async move { aspirations::record_lapor(tx, id, version, &number, Some(user)).await }))
+        .await;
+    finish_correction(&ctx, &viewer, &case, result, "lapor").await
 }
