@@ -258,11 +258,7 @@ async fn service_request(ctx: &Ctx, report: &Report, categories: &[Category]) ->
         token: report.tracking.to_string(),
         status: report.status.open311(),
         status_notes,
-        service_name: categories
-            .iter()
-            .find(|c| c.slug == report.category)
-            .map(|c| c.name_id.clone())
-            .unwrap_or_else(|| report.category.clone()),
+        service_name: crate::html::aspirations::category_name(categories, &report.category, "id"),
         service_code: report.category.clone(),
         description: public.then(|| report.description.clone()),
         agency_responsible: agency,

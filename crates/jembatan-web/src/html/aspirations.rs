@@ -195,14 +195,8 @@ pub async fn create(
     ReportPost { fields, uploads }: ReportPost,
 ) -> Result<Response, AppError> {
     viewer.authorize(Action::FileReport, &Resource::Platform)?;
-    // A logged-in form files in the account's name: it must carry the
-    // session's token.
-    if let Some(user) = &viewer.user {
-        let sent = fields.get("csrf");
-        if !bool::from(sent.as_bytes().ct_eq(user.csrf.as_bytes())) {
-            return Err(AppError::Forbidden);
-        }
-    }
+    // A logged-in form files in the account's name.
+    check_csrf_if_logged_in(&viewer, &fields.get("csrf"))?;
     let typed = ReportFields::read(&fields);
     let refuse = |errors: FormErrors, attachment_error: Option<String>, status: StatusCode| {
         let (ctx, viewer, typed) = (&ctx, &viewer, typed.clone());
@@ -418,11 +412,7 @@ pub async fn list(ctx: Ctx, viewer: Viewer, Query(query): Query<ListQuery>) -> R
             href: ctx.t.href(&tracking_path(&report.tracking)),
             tracking: report.tracking.to_string(),
             title: report.title.clone(),
-            category: categories
-                .iter()
-                .find(|c| c.slug == report.category)
-                .map(|c| c.name(ctx.t.lang()).to_owned())
-                .unwrap_or_else(|| report.category.clone()),
+            category: category_name(&categories, &report.category, ctx.t.lang()),
             region: region_label(&ctx, &report.region).await?,
             status,
             status_class,
@@ -649,11 +639,7 @@ async fn render_track(
                 && report.answer_due_at.is_some_and(|due| due < Timestamp::now())));
     let timeline = aspirations::timeline(&ctx.state.db, report.id).await?;
     let categories = aspirations::categories(&ctx.state.db).await?;
-    let category = categories
-        .iter()
-        .find(|c| c.slug == report.category)
-        .map(|c| c.name(ctx.t.lang()).to_owned())
-        .unwrap_or_else(|| report.category.clone());
+    let category = category_name(&categories, &report.category, ctx.t.lang());
     let (status, status_class) = status_label(ctx, report.status);
     let withheld = match (report.text_is_public(), report.held) {
         (true, _) => None,
@@ -666,7 +652,7 @@ async fn render_track(
         just_filed: query.baru.is_some(),
         status,
         status_class,
-        class: ctx.t.get(&format!("report-class-{}", report.class.as_str().replace('_', "-"))),
+        class: class_label(ctx, report.class),
         category,
         region: region_label(ctx, &report.region).await?,
         filed_at: format_time(ctx, report.created_at),
@@ -731,18 +717,7 @@ pub async fn respond(
     Path(number): Path<String>,
     axum::Form(form): axum::Form<ResponseForm>,
 ) -> Result<Response, AppError> {
-    viewer.authorize(Action::TrackReport, &Resource::Platform)?;
-    if let Some(user) = &viewer.user
-        && !bool::from(form.csrf.as_bytes().ct_eq(user.csrf.as_bytes()))
-    {
-        return Err(AppError::Forbidden);
-    }
-    let tracking = TrackingNumber::parse(&number).map_err(|_| AppError::NotFound)?;
-    let report = aspirations::by_tracking(&ctx.state.db, &tracking).await?.ok_or(AppError::NotFound)?;
-    let account = viewer.user.as_ref().map(|u| u.id);
-    if !aspirations::reporter_may_act(&ctx.state.db, report.id, Some(&form.kunci), account).await? {
-        return Err(AppError::Forbidden);
-    }
+    let (tracking, report) = reporters_case(&ctx, &viewer, &number, &form).await?;
     let query = TrackQuery { baru: None, kunci: Some(form.kunci.clone()) };
     let comment = match jembatan_domain::error::optional_text("comment", &form.comment, MAX_RESPONSE_CHARS) {
         Ok(comment) => comment,
@@ -775,6 +750,35 @@ pub async fn respond(
     }
 }
 
+/// Forms a logged-in person posts act in their account's name: they must
+/// carry the session's CSRF token (anonymous forms rely on the cross-site
+/// check alone).
+fn check_csrf_if_logged_in(viewer: &Viewer, sent: &str) -> Result<(), AppError> {
+    match &viewer.user {
+        Some(user) if !bool::from(sent.as_bytes().ct_eq(user.csrf.as_bytes())) => Err(AppError::Forbidden),
+        _ => Ok(()),
+    }
+}
+
+/// The report a reporter's form acts on, once the form proved it comes from
+/// the reporter (their key, or the filing account with its CSRF token).
+async fn reporters_case(
+    ctx: &Ctx,
+    viewer: &Viewer,
+    number: &str,
+    form: &ResponseForm,
+) -> Result<(TrackingNumber, Report), AppError> {
+    viewer.authorize(Action::TrackReport, &Resource::Platform)?;
+    check_csrf_if_logged_in(viewer, &form.csrf)?;
+    let tracking = TrackingNumber::parse(number).map_err(|_| AppError::NotFound)?;
+    let report = aspirations::by_tracking(&ctx.state.db, &tracking).await?.ok_or(AppError::NotFound)?;
+    let account = viewer.user.as_ref().map(|u| u.id);
+    if !aspirations::reporter_may_act(&ctx.state.db, report.id, Some(&form.kunci), account).await? {
+        return Err(AppError::Forbidden);
+    }
+    Ok((tracking, report))
+}
+
 async fn refuse_response(
     ctx: &Ctx,
     viewer: &Viewer,
@@ -790,6 +794,16 @@ async fn refuse_response(
 /// The deadline of the current stage, while the case is unsettled.
 fn due_text(ctx: &Ctx, report: &Report) -> Option<String> {
     report.due_at.filter(|_| !report.status.is_settled()).map(|at| format_time(ctx, at))
+}
+
+/// The translated name of a report's class.
+pub fn class_label(ctx: &Ctx, class: ReportClass) -> String {
+    ctx.t.get(&format!("report-class-{}", class.as_str().replace('_', "-")))
+}
+
+/// A category's name in `locale`, or its slug when it is gone from the list.
+pub fn category_name(categories: &[Category], slug: &str, locale: &str) -> String {
+    categories.iter().find(|c| c.slug == slug).map(|c| c.name(locale).to_owned()).unwrap_or_else(|| slug.to_owned())
 }
 
 /// The translated label of a status and the badge class showing it.
@@ -812,18 +826,7 @@ pub async fn object(
     Path(number): Path<String>,
     axum::Form(form): axum::Form<ResponseForm>,
 ) -> Result<Response, AppError> {
-    viewer.authorize(Action::TrackReport, &Resource::Platform)?;
-    if let Some(user) = &viewer.user
-        && !bool::from(form.csrf.as_bytes().ct_eq(user.csrf.as_bytes()))
-    {
-        return Err(AppError::Forbidden);
-    }
-    let tracking = TrackingNumber::parse(&number).map_err(|_| AppError::NotFound)?;
-    let report = aspirations::by_tracking(&ctx.state.db, &tracking).await?.ok_or(AppError::NotFound)?;
-    let account = viewer.user.as_ref().map(|u| u.id);
-    if !aspirations::reporter_may_act(&ctx.state.db, report.id, Some(&form.kunci), account).await? {
-        return Err(AppError::Forbidden);
-    }
+    let (tracking, report) = reporters_case(&ctx, &viewer, &number, &form).await?;
     let query = TrackQuery { baru: None, kunci: Some(form.kunci.clone()) };
     let reason = match jembatan_domain::error::required_text("comment", &form.comment, MAX_RESPONSE_CHARS) {
         Ok(reason) => reason,

@@ -25,7 +25,7 @@ use crate::auth::{CsrfForm, Viewer};
 use crate::error::{AppError, message_key};
 use crate::forms::FormErrors;
 use crate::html::admin::{Choice, NavLink, admin_nav, admin_page, csrf_of, region_label};
-use crate::html::aspirations::{status_label, tracking_path};
+use crate::html::aspirations::{category_name, class_label, status_label, tracking_path};
 use crate::html::common::{format_time, redirect, render_private};
 use crate::layout::{Ctx, Page};
 
@@ -120,11 +120,7 @@ pub async fn show_queue(ctx: Ctx, viewer: Viewer, Query(query): Query<QueueQuery
             tracking: report.tracking.to_string(),
             href: ctx.t.href(&case_path(report.id)),
             title: report.title.clone(),
-            category: categories
-                .iter()
-                .find(|c| c.slug == report.category)
-                .map(|c| c.name(ctx.t.lang()).to_owned())
-                .unwrap_or_else(|| report.category.clone()),
+            category: category_name(&categories, &report.category, ctx.t.lang()),
             region: region_label(&ctx, &report.region).await?,
             status,
             status_class,
@@ -162,11 +158,22 @@ pub async fn show_queue(ctx: Ctx, viewer: Viewer, Query(query): Query<QueueQuery
 /// would count them as working days.
 async fn calendar_warning(ctx: &Ctx) -> Result<Option<String>, AppError> {
     let years = jembatan_store::holidays::years(&ctx.state.db).await?;
+    Ok(missing_years_warning(ctx, years))
+}
+
+/// The warning for `years` with holidays (also on the calendar page).
+pub fn missing_years_warning(ctx: &Ctx, years: Vec<i32>) -> Option<String> {
     let missing = jembatan_domain::calendar::years_missing(years, crate::html::admin::today(ctx));
-    Ok((!missing.is_empty()).then(|| {
+    (!missing.is_empty()).then(|| {
         let list = missing.iter().map(|y| y.to_string()).collect::<Vec<_>>().join(", ");
         ctx.t.arg("report-calendar-missing", "years", &list)
-    }))
+    })
+}
+
+/// The version a step's form was rendered with (a form without a number
+/// was not made by this site).
+fn form_version(raw: &str) -> Result<i64, AppError> {
+    raw.trim().parse().map_err(|_| AppError::bad_request("bad_request"))
 }
 
 // ------------------------------------------------------------ a case
@@ -291,7 +298,7 @@ async fn render_case(
     let db = &ctx.state.db;
     let report = aspirations::get(db, case.id).await?.ok_or(AppError::NotFound)?;
     let categories = aspirations::categories(db).await?;
-    let category = categories.iter().find(|c| c.slug == report.category);
+    let work_category = categories.iter().find(|c| c.slug == report.category).and_then(|c| c.work_category.clone());
     let may_see_identity = viewer.can(Action::ViewReporterIdentity, &Resource::Report(case));
     let identity_on_request = may_see_identity && report.mode == ReporterMode::Anonymous && !extras.reveal_identity;
     let identity = if may_see_identity && !identity_on_request {
@@ -335,7 +342,7 @@ async fn render_case(
         })
         .collect();
     let handlers = if steps.iter().any(|s| s.needs_org) {
-        handler_choices(ctx, &report, category.and_then(|c| c.work_category.as_deref())).await?
+        handler_choices(ctx, &report, work_category.as_deref()).await?
     } else {
         Vec::new()
     };
@@ -355,8 +362,8 @@ async fn render_case(
         public_href: ctx.t.href(&tracking_path(&report.tracking)),
         title: report.title.clone(),
         description: report.description.clone(),
-        class: ctx.t.get(&format!("report-class-{}", report.class.as_str().replace('_', "-"))),
-        category: category.map(|c| c.name(ctx.t.lang()).to_owned()).unwrap_or_else(|| report.category.clone()),
+        class: class_label(ctx, report.class),
+        category: category_name(&categories, &report.category, ctx.t.lang()),
         region: region_label(ctx, &report.region).await?,
         region_unconfirmed: report.region_unconfirmed,
         location: report.location.map(|l| format!("{:.6}, {:.6}", l.lat(), l.lon())),
@@ -479,7 +486,7 @@ pub async fn take_step(
         Ok(input) => input,
         Err(e) => return refuse(&ctx, &viewer, &case, &e).await,
     };
-    let version: i64 = form.version.trim().parse().map_err(|_| AppError::bad_request("bad_request"))?;
+    let version = form_version(&form.version)?;
     let result = ctx
         .state
         .db
@@ -668,7 +675,7 @@ pub async fn set_region(
     };
     let moved = ReportRef { region: region.clone(), ..case.clone() };
     viewer.authorize(Action::VerifyReport, &Resource::Report(&moved))?;
-    let version: i64 = form.version.trim().parse().map_err(|_| AppError::bad_request("bad_request"))?;
+    let version = form_version(&form.version)?;
     let id = case.id;
     let result = ctx
         .state
@@ -687,7 +694,7 @@ pub async fn clear_moderation(
     let case = load(&ctx, &id).await?;
     viewer.authorize(Action::VerifyReport, &Resource::Report(&case))?;
     let user = viewer.require_user()?.id;
-    let version: i64 = form.version.trim().parse().map_err(|_| AppError::bad_request("bad_request"))?;
+    let version = form_version(&form.version)?;
     let id = case.id;
     let result = ctx
         .state
@@ -730,7 +737,7 @@ pub async fn extend(
         Ok(notice) => notice,
         Err(e) => return refuse(&ctx, &viewer, &case, &e).await,
     };
-    let version: i64 = form.version.trim().parse().map_err(|_| AppError::bad_request("bad_request"))?;
+    let version = form_version(&form.version)?;
     let id = case.id;
     let result = ctx
         .state
@@ -761,12 +768,9 @@ async fn handover_facts(ctx: &Ctx, report: &Report) -> Result<HandoverFacts, App
     let categories = aspirations::categories(&ctx.state.db).await?;
     Ok(HandoverFacts {
         tracking: report.tracking.to_string(),
-        class: ctx.t.get(&format!("report-class-{}", report.class.as_str().replace('_', "-"))),
-        category: categories
-            .iter()
-            .find(|c| c.slug == report.category)
-            .map(|c| c.name_id.clone())
-            .unwrap_or_else(|| report.category.clone()),
+        class: class_label(ctx, report.class),
+        // The letter is in Indonesian whatever the officer's language.
+        category: category_name(&categories, &report.category, "id"),
         region: region_label(ctx, &report.region).await?,
         filed: format_time(ctx, report.created_at),
         event_date: report.event_date.map(|d| d.format("%d-%m-%Y").to_string()),
@@ -847,7 +851,7 @@ pub async fn record_handover(
     let case = load(&ctx, &id).await?;
     viewer.authorize(Action::VerifyReport, &Resource::Report(&case))?;
     let user = viewer.require_user()?.id;
-    let version: i64 = form.version.trim().parse().map_err(|_| AppError::bad_request("bad_request"))?;
+    let version = form_version(&form.version)?;
     let id = case.id;
     let method = form.method.trim().to_owned();
     let result = ctx
@@ -900,7 +904,7 @@ pub async fn record_lapor(
     let case = load(&ctx, &id).await?;
     viewer.authorize(Action::VerifyReport, &Resource::Report(&case))?;
     let user = viewer.require_user()?.id;
-    let version: i64 = form.version.trim().parse().map_err(|_| AppError::bad_request("bad_request"))?;
+    let version = form_version(&form.version)?;
     let id = case.id;
     let number = form.lapor_tracking.clone();
     let result = ctx

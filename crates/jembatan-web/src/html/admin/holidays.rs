@@ -10,7 +10,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::{Datelike, NaiveDate};
 use jembatan_domain::authz::{Action, Resource};
-use jembatan_domain::calendar::{HolidayKind, new_holiday, years_missing};
+use jembatan_domain::calendar::{HolidayKind, new_holiday};
 use jembatan_store::{StoreError, holidays};
 use serde::Deserialize;
 
@@ -90,7 +90,7 @@ async fn render(
         }
     }
     years.sort_unstable();
-    let missing = years_missing(known, today(ctx));
+    let warning = crate::html::admin::aspirations::missing_years_warning(ctx, known);
     let rows = holidays::list_year(db, year)
         .await?
         .into_iter()
@@ -110,10 +110,7 @@ async fn render(
         year,
         years: years.into_iter().map(|y| (y, ctx.t.href(&format!("{PATH}?tahun={y}")), y == year)).collect(),
         rows,
-        warning: (!missing.is_empty()).then(|| {
-            let list = missing.iter().map(|y| y.to_string()).collect::<Vec<_>>().join(", ");
-            ctx.t.arg("report-calendar-missing", "years", &list)
-        }),
+        warning,
         kinds: HolidayKind::ALL
             .iter()
             .map(|k| Choice {
