@@ -277,3 +277,4 @@ report-step-handover = Handed over to the body
 report-step-handover-lapor = Handed over to SP4N-LAPOR!
 audit-action-report-handover = Handed a report to a body without accounts
 audit-action-report-handover-lapor = Handed a report over to SP4N-LAPOR!
+audit-action-report-import = Imported a report with its history

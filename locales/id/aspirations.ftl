@@ -276,3 +276,4 @@ report-step-handover = Diserahkan kepada instansi tujuan
 report-step-handover-lapor = Diteruskan ke SP4N-LAPOR!
 audit-action-report-handover = Menyerahkan laporan kepada badan tanpa akun
 audit-action-report-handover-lapor = Meneruskan laporan ke SP4N-LAPOR!
+audit-action-report-import = Mengimpor laporan beserta riwayatnya

@@ -26,7 +26,7 @@ use jembatan_domain::aspiration::{
 use jembatan_domain::authz::ReportQueueScope;
 use jembatan_domain::calendar::{
     FOLLOW_UP_WORKING_DAYS, INFORMATION_EXTENSION_WORKING_DAYS, INFORMATION_WORKING_DAYS, MAX_UNSETTLED_DAYS,
-    OBJECTION_WORKING_DAYS, RESPONSE_WINDOW_WORKING_DAYS, VERIFY_WORKING_DAYS, wib_date,
+    OBJECTION_WORKING_DAYS, RESPONSE_WINDOW_WORKING_DAYS, VERIFY_WORKING_DAYS, WorkingCalendar, wib_date,
 };
 use jembatan_domain::contact::{Email, PhoneNumber};
 use jembatan_domain::organisation::{OrgKind, OrgRef};
@@ -46,6 +46,9 @@ use crate::organisations::{Args, bind_args, parse_stored, parse_stored_opt, requ
 use crate::outbox;
 use crate::{exec, on_pool, on_tx};
 use crate::{grants, notifications};
+
+pub mod import;
+pub use import::{ImportCounts, ImportedEvent, ImportedReport, import_many};
 
 /// A category citizens file under.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
@@ -770,14 +773,7 @@ pub async fn take_step(
     };
     let now = Timestamp::now();
     let calendar = calendar_from(tx, wib_date(now)).await?;
-    let due_at = match input.step {
-        ReportStep::Verify | ReportStep::FollowUp => before.due_at,
-        ReportStep::Dispatch | ReportStep::Reopen => Some(calendar.deadline(now, FOLLOW_UP_WORKING_DAYS)),
-        ReportStep::Resume | ReportStep::ReturnToVerifier => Some(calendar.deadline(now, VERIFY_WORKING_DAYS)),
-        // The reporter may respond or reopen until then; then it closes.
-        ReportStep::Answer => Some(calendar.deadline(now, RESPONSE_WINDOW_WORKING_DAYS)),
-        ReportStep::Hold | ReportStep::NotAuthority | ReportStep::Archive => None,
-    };
+    let due_at = stage_deadline(input.step, before.due_at, &calendar, now);
     let updated = exec!(
         tx,
         sqlx::query(
@@ -837,6 +833,24 @@ pub async fn take_step(
     get_tx(tx, id).await?.ok_or(StoreError::NotFound)
 }
 
+/// The deadline of the stage a step taken at `at` starts: the one before
+/// (`due_at`) when the stage goes on, none when nobody must act.
+fn stage_deadline(
+    step: ReportStep,
+    due_at: Option<Timestamp>,
+    calendar: &WorkingCalendar,
+    at: Timestamp,
+) -> Option<Timestamp> {
+    match step {
+        ReportStep::Verify | ReportStep::FollowUp => due_at,
+        ReportStep::Dispatch | ReportStep::Reopen => Some(calendar.deadline(at, FOLLOW_UP_WORKING_DAYS)),
+        ReportStep::Resume | ReportStep::ReturnToVerifier => Some(calendar.deadline(at, VERIFY_WORKING_DAYS)),
+        // The reporter may respond or reopen until then; then it closes.
+        ReportStep::Answer => Some(calendar.deadline(at, RESPONSE_WINDOW_WORKING_DAYS)),
+        ReportStep::Hold | ReportStep::NotAuthority | ReportStep::Archive => None,
+    }
+}
+
 /// The message the reporter gets when a step is taken: an answer, or a
 /// change of where the case stands worth telling (not the agency's own
 /// taking up, nor a hand-back between officers).
@@ -880,9 +894,15 @@ async fn require_handler(tx: &mut Tx<'_>, org: OrgId, report_region: &RegionCode
     let refuse = || StoreError::Invalid(FieldError::new("org", ValidationCode::InvalidChoice));
     let (kind, region) = row.ok_or_else(refuse)?;
     let region: RegionCode = parse_stored(&region, "region code")?;
-    let handles = matches!(OrgKind::parse(&kind), Some(OrgKind::Agency | OrgKind::Body))
-        && (region.contains(report_region) || report_region.contains(&region));
+    let handles = OrgKind::parse(&kind).is_some_and(|kind| handles_region(kind, &region, report_region));
     if handles { Ok(()) } else { Err(refuse()) }
+}
+
+/// Whether an organisation of `kind` at `region` may take a case filed at
+/// `report_region`: an agency or a body at, above or below it.
+fn handles_region(kind: OrgKind, region: &RegionCode, report_region: &RegionCode) -> bool {
+    matches!(kind, OrgKind::Agency | OrgKind::Body)
+        && (region.contains(report_region) || report_region.contains(region))
 }
 
 /// A timeline event to append.

@@ -60,6 +60,8 @@ pub mod action {
     pub const REPORT_RETURN: &str = "report.return_to_verifier";
     pub const REPORT_ARCHIVE: &str = "report.archive";
     pub const REPORT_REOPEN: &str = "report.reopen";
+    /// A report brought in whole with its history (generated or moved here).
+    pub const REPORT_IMPORT: &str = "report.import";
     /// An officer saw an anonymous reporter's identity.
     pub const REPORT_VIEW_IDENTITY: &str = "report.view_identity";
     pub const REPORT_SET_REGION: &str = "report.set_region";
@@ -107,6 +109,7 @@ pub mod action {
         REPORT_RETURN,
         REPORT_ARCHIVE,
         REPORT_REOPEN,
+        REPORT_IMPORT,
         REPORT_VIEW_IDENTITY,
         REPORT_SET_REGION,
         REPORT_EXTEND,

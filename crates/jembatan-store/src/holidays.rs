@@ -119,7 +119,13 @@ const CALENDAR_SPAN_DAYS: i64 = 120;
 
 /// The working calendar from `from` on, read in the transaction.
 pub(crate) async fn calendar_from(tx: &mut Tx<'_>, from: NaiveDate) -> StoreResult<WorkingCalendar> {
-    let to = from + chrono::Duration::days(CALENDAR_SPAN_DAYS);
+    calendar_between(tx, from, from).await
+}
+
+/// The working calendar for deadlines set between `from` and `to`, read in
+/// the transaction.
+pub(crate) async fn calendar_between(tx: &mut Tx<'_>, from: NaiveDate, to: NaiveDate) -> StoreResult<WorkingCalendar> {
+    let to = to + chrono::Duration::days(CALENDAR_SPAN_DAYS);
     let days: Vec<String> = on_tx!(tx, conn => sqlx::query_scalar(
         "SELECT day FROM holidays WHERE day >= $1 AND day <= $2",
     )

@@ -14,7 +14,9 @@ use jembatan_domain::kim::KimForm;
 use jembatan_domain::organisation::OrganisationForm;
 use jembatan_domain::role::Role;
 use jembatan_domain::{OrgId, RegionCode, Timestamp, ValidationCode};
-use jembatan_store::aspirations::{self, Filed, NewAttachment, QueueFilter, ReporterResponse, StepInput, Submission};
+use jembatan_store::aspirations::{
+    self, Filed, ImportedEvent, ImportedReport, NewAttachment, QueueFilter, ReporterResponse, StepInput, Submission,
+};
 use jembatan_store::{
     Db, StoreError, accounts, audit, contract_tests, grants, holidays, kims, notifications, organisations,
 };
@@ -581,5 +583,107 @@ contract_tests! {
         assert_eq!(holidays::seed_embedded(&db).await.unwrap(), 0);
         let days = holidays::list_year(&db, 2026).await.unwrap();
         assert!(!days.iter().any(|h| h.date == NaiveDate::from_ymd_opt(2026, 8, 17).unwrap()));
+    }
+
+    async fn imported_histories_replay_through_the_workflow_once(db) {
+        let dpupr = office(&db, "agency", "", "Dinas PUPR Tuban", "35.23").await;
+        let day = 24 * 3600 * 1000;
+        let filed_at = Timestamp(Timestamp::now().millis() - 40 * day);
+        let at = |days: i64| Timestamp(filed_at.millis() + days * day);
+        let step = |step, org, note: Option<&str>| ImportedEvent::Step { step, org, public_note: note.map(str::to_owned) };
+        let answered = ImportedReport {
+            report: validated(&form()),
+            tracking: TrackingNumber::parse("ASP-35-AAAA-BBBB").unwrap(),
+            channel: Channel::Open311,
+            facilitated_by: None,
+            filed_at,
+            history: vec![
+                (at(1), step(ReportStep::Verify, None, None)),
+                (at(2), step(ReportStep::Dispatch, Some(dpupr), None)),
+                (at(3), step(ReportStep::FollowUp, None, None)),
+                // Ten days after dispatch: past the five working days.
+                (at(12), step(ReportStep::Answer, None, Some("Jalan sudah ditambal."))),
+                (at(13), ImportedEvent::Rated { rating: 4, comment: Some("Terima kasih".into()) }),
+            ],
+        };
+        let waiting = ImportedReport {
+            tracking: TrackingNumber::parse("ASP-35-CCCC-DDDD").unwrap(),
+            filed_at: Timestamp(Timestamp::now().millis() - day),
+            history: vec![],
+            ..answered.clone()
+        };
+        let batch = vec![answered.clone(), waiting.clone()];
+        let counts = db.write(move |tx| Box::pin(async move { aspirations::import_many(tx, &batch).await })).await.unwrap();
+        assert_eq!((counts.created, counts.existing), (2, 0));
+
+        let report = aspirations::by_tracking(&db, &answered.tracking).await.unwrap().unwrap();
+        assert_eq!(report.status, ReportStatus::Selesai);
+        assert_eq!(report.channel, Channel::Open311);
+        assert_eq!(report.assigned_org, Some(dpupr));
+        assert_eq!(report.answered_at, Some(at(12)));
+        assert!(report.answered_late, "answered ten days after dispatch");
+        assert_eq!((report.rating, report.closed_at, report.due_at), (Some(4), Some(at(13)), None));
+        assert_eq!(report.created_at, filed_at);
+        let steps: Vec<String> = aspirations::timeline(&db, report.id).await.unwrap().into_iter().map(|e| e.step).collect();
+        assert_eq!(steps, ["submit", "verify", "dispatch", "follow_up", "answer", "rate"]);
+        assert_eq!(aspirations::reporter(&db, report.id).await.unwrap().name.as_deref(), Some("Sulastri Wulandari"));
+
+        let waiting_report = aspirations::by_tracking(&db, &waiting.tracking).await.unwrap().unwrap();
+        assert_eq!(waiting_report.status, ReportStatus::Baru);
+        let calendar = WorkingCalendar::new(holidays::list_year(&db, wib_date(waiting.filed_at).year()).await.unwrap().into_iter().map(|h| h.date));
+        assert_eq!(waiting_report.due_at, Some(calendar.deadline(waiting.filed_at, 3)), "three working days to verify");
+        let scope = ReportQueueScope { verifies_within: vec![RegionCode::parse("35.23").unwrap()], agencies: vec![] };
+        let queue = aspirations::queue(&db, &scope, &QueueFilter::default(), 1).await.unwrap();
+        let queued: Vec<&TrackingNumber> = queue.iter().map(|r| &r.tracking).collect();
+        assert_eq!(queued, [&waiting.tracking]);
+        let region = RegionCode::parse("35").unwrap();
+        let imports = audit::list(&db, &region, None, 50).await.unwrap().entries.into_iter().filter(|e| e.action == "report.import").count();
+        assert_eq!(imports, 2);
+        assert_eq!(count(&db, "outbox").await, 0, "nothing sent: the messages belong to the past");
+
+        // Again: nothing added, nothing changed.
+        let (events, reporters) = (count(&db, "report_events").await, count(&db, "report_reporters").await);
+        let batch = vec![answered.clone(), waiting.clone()];
+        let counts = db.write(move |tx| Box::pin(async move { aspirations::import_many(tx, &batch).await })).await.unwrap();
+        assert_eq!((counts.created, counts.existing), (0, 2));
+        assert_eq!((count(&db, "report_events").await, count(&db, "report_reporters").await), (events, reporters));
+        assert_eq!(aspirations::by_tracking(&db, &answered.tracking).await.unwrap().unwrap(), report);
+    }
+
+    async fn an_impossible_history_refuses_the_whole_batch(db) {
+        let dpupr = office(&db, "agency", "", "Dinas PUPR Tuban", "35.23").await;
+        let filed_at = Timestamp(Timestamp::now().millis() - 10 * 24 * 3600 * 1000);
+        let later = Timestamp(filed_at.millis() + 3600 * 1000);
+        let fine = ImportedReport {
+            report: validated(&form()),
+            tracking: TrackingNumber::parse("ASP-35-EEEE-FFFF").unwrap(),
+            channel: Channel::Web,
+            facilitated_by: None,
+            filed_at,
+            history: vec![],
+        };
+        let answer = |note: Option<&str>| ImportedEvent::Step { step: ReportStep::Answer, org: None, public_note: note.map(str::to_owned) };
+        let dispatch = |org| ImportedEvent::Step { step: ReportStep::Dispatch, org: Some(org), public_note: None };
+        let verify = ImportedEvent::Step { step: ReportStep::Verify, org: None, public_note: None };
+        let surabaya = office(&db, "agency", "", "Dinas PU Surabaya", "35.78").await;
+        let mut unknown_category = fine.clone();
+        unknown_category.report.category = "tidak-ada".into();
+        unknown_category.tracking = TrackingNumber::parse("ASP-35-JJJJ-KKKK").unwrap();
+        let cases = [
+            (vec![(later, answer(Some("Selesai.")))], ("status", ValidationCode::InvalidTransition)),
+            (vec![(later, verify.clone()), (later, dispatch(dpupr)), (later, answer(None))], ("public_note", ValidationCode::Required)),
+            (vec![(later, verify.clone()), (later, dispatch(surabaya))], ("org", ValidationCode::InvalidChoice)),
+            (vec![(later, verify.clone()), (filed_at, verify.clone())], ("history", ValidationCode::InvalidTransition)),
+        ];
+        for (history, expected) in cases {
+            let bad = ImportedReport { tracking: TrackingNumber::parse("ASP-35-GGGG-HHHH").unwrap(), history, ..fine.clone() };
+            let batch = vec![fine.clone(), bad];
+            let err = db.write(move |tx| Box::pin(async move { aspirations::import_many(tx, &batch).await })).await.unwrap_err();
+            assert_eq!(invalid(err), (expected.0.to_owned(), expected.1));
+        }
+        let batch = vec![fine.clone(), unknown_category];
+        let err = db.write(move |tx| Box::pin(async move { aspirations::import_many(tx, &batch).await })).await.unwrap_err();
+        assert_eq!(invalid(err), ("category".to_owned(), ValidationCode::InvalidChoice));
+        assert_eq!(count(&db, "reports").await, 0, "nothing of a refused batch is stored");
     }
 }

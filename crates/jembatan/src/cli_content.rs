@@ -60,18 +60,22 @@ pub struct ImportArgs {
 
 /// `jembatan seed`: generated items for benchmarks.
 #[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("what").required(true).multiple(true).args(["items", "reports"]))]
 pub struct SeedArgs {
-    /// How many items to generate.
+    /// How many published content items to generate.
     #[arg(long)]
-    pub items: u64,
-    /// The seed: the same seed generates the same items (run again, it adds none).
+    pub items: Option<u64>,
+    /// How many aspiration reports (with their histories) to generate.
+    #[arg(long)]
+    pub reports: Option<u64>,
+    /// The seed: the same seed generates the same items and reports (run again, it adds none).
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
     /// Only this publishing organisation (its id or exact name); default: the demo KIMs, agencies
     /// and Diskominfo offices. The demo data is loaded first into an empty database.
     #[arg(long)]
     pub org: Option<String>,
-    /// Items written per transaction (with a few multi-row statements per table).
+    /// Items or reports written per transaction (with a few multi-row statements per table).
     #[arg(long, default_value_t = 2000)]
     pub batch: usize,
 }

@@ -5,8 +5,13 @@ use std::collections::HashSet;
 
 use jembatan::commands::demo;
 use jembatan::commands::seed::{self, Plan};
+use jembatan::commands::seed_reports::{self, ReportPlan};
+use jembatan_domain::RegionCode;
 use jembatan_domain::account::RegistrationForm;
+use jembatan_domain::aspiration::ReportStatus;
+use jembatan_domain::authz::ReportQueueScope;
 use jembatan_domain::content::{ContentStatus, ImportKey};
+use jembatan_store::aspirations::{self, QueueFilter};
 use jembatan_store::content::{self, ContentFilter};
 use jembatan_store::testing::TestDatabase;
 use jembatan_store::{Backend, Db, accounts, contract_tests};
@@ -73,6 +78,43 @@ contract_tests! {
         let missing: Vec<_> = forms.iter().filter(|f| !joined.contains(*f)).collect();
         assert!(missing.is_empty(), "affixed forms missing: {missing:?}");
     }
+
+    async fn seeding_reports_spreads_worked_cases_once(db) {
+        demo::ensure_loaded(&db).await.unwrap();
+        let plan = ReportPlan::load(&db).await.unwrap();
+        let report = seed_reports::seed(&db, &plan, 400, 7, 64, &mut |_| {}).await.unwrap();
+        assert_eq!((report.created, report.existing), (400, 0));
+        println!("seeded 400 reports on {:?}: {:.0} reports/s", db.backend(), report.rate());
+        let again = seed_reports::seed(&db, &plan, 400, 7, 150, &mut |_| {}).await.unwrap();
+        assert_eq!((again.created, again.existing), (0, 400), "the same seed adds nothing");
+
+        let mut reports = Vec::new();
+        for index in 0..400 {
+            let generated = seed_reports::generate(&plan, 7, index).unwrap();
+            let stored = aspirations::by_tracking(&db, &generated.tracking).await.unwrap().expect("stored");
+            assert_eq!(stored.title, generated.report.title, "report {index}");
+            reports.push(stored);
+        }
+        let distinct = |f: &dyn Fn(&aspirations::Report) -> String| reports.iter().map(f).collect::<HashSet<_>>();
+        let statuses = distinct(&|r| r.status.as_str().to_owned());
+        for status in [ReportStatus::Baru, ReportStatus::Selesai, ReportStatus::Diarsipkan, ReportStatus::BukanWewenang] {
+            assert!(statuses.contains(status.as_str()), "{status:?} among {statuses:?}");
+        }
+        assert_eq!(distinct(&|r| r.class.as_str().to_owned()).len(), 3, "every class");
+        assert_eq!(distinct(&|r| r.mode.as_str().to_owned()).len(), 3, "every reporter mode");
+        assert!(distinct(&|r| r.category.clone()).len() >= 10, "spread across categories");
+        assert!(distinct(&|r| r.region.regency().map(String::from).unwrap_or_default()).len() >= 3, "several regencies");
+        assert!(reports.iter().any(|r| r.rating.is_some()), "some answers rated");
+        let settled = reports.iter().filter(|r| r.status.is_settled()).count();
+        assert!(settled > 250, "old cases are settled: {settled} of 400");
+        assert!(reports.iter().all(|r| r.status.is_settled() == r.due_at.is_none() || r.status == ReportStatus::Selesai));
+
+        // Tuban's verifier finds the waiting ones in the queue, by deadline.
+        let scope = ReportQueueScope { verifies_within: vec![RegionCode::parse("35.23").unwrap()], agencies: vec![] };
+        let queue = aspirations::queue(&db, &scope, &QueueFilter::default(), 1).await.unwrap();
+        assert!(!queue.is_empty(), "open cases wait in Tuban's queue");
+        assert!(queue.windows(2).all(|w| w[0].due_at <= w[1].due_at), "by deadline");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -100,7 +142,7 @@ async fn the_command_loads_the_demo_first_and_prints_its_speed() {
     let url = database.url.clone();
     let output = tokio::task::spawn_blocking(move || {
         std::process::Command::new(env!("CARGO_BIN_EXE_jembatan"))
-            .args(["seed", "--items", "200", "--seed", "3", "--batch", "50"])
+            .args(["seed", "--items", "200", "--reports", "120", "--seed", "3", "--batch", "50"])
             .env("JEMBATAN_DATABASE_URL", &url)
             .env("RUST_LOG", "warn")
             .output()
@@ -111,10 +153,13 @@ async fn the_command_loads_the_demo_first_and_prints_its_speed() {
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(output.status.success(), "{stdout}{}", String::from_utf8_lossy(&output.stderr));
     assert!(stdout.contains("demo data loaded first"), "{stdout}");
-    let line = stdout.lines().find(|l| l.starts_with("seeded: ")).expect("a summary");
-    assert!(line.starts_with("seeded: 200 created, 0 already there in "), "{line}");
-    assert!(line.ends_with(" items/s)"), "{line}");
-    println!("{line}");
+    let lines: Vec<&str> = stdout.lines().filter(|l| l.starts_with("seeded: ")).collect();
+    assert_eq!(lines.len(), 2, "{stdout}");
+    assert!(lines[0].starts_with("seeded: 200 created, 0 already there in "), "{}", lines[0]);
+    assert!(lines[0].ends_with(" items/s)"), "{}", lines[0]);
+    assert!(lines[1].starts_with("seeded: 120 created, 0 already there in "), "{}", lines[1]);
+    assert!(lines[1].ends_with(" reports/s)"), "{}", lines[1]);
+    println!("{}", lines.join("\n"));
 }
 
 #[tokio::test]
@@ -135,27 +180,30 @@ async fn the_command_refuses_bad_options_naming_them() {
     let url = database.url.clone();
     let outputs = tokio::task::spawn_blocking(move || {
         [
-            (vec!["seed", "--items", "10", "--batch", "0"], "--batch must be at least 1"),
+            (vec!["seed", "--items", "10", "--batch", "0"], "--batch must be at least 1", 1),
+            // Usage errors exit with clap's code.
+            (vec!["seed", "--seed", "3"], "<--items <ITEMS>|--reports <REPORTS>>", 2),
             (
                 vec!["seed", "--items", "10", "--org", "KIM Yang Tidak Ada"],
                 "--org \"KIM Yang Tidak Ada\": no organisation",
+                1,
             ),
         ]
-        .map(|(args, message)| {
+        .map(|(args, message, code)| {
             let output = std::process::Command::new(env!("CARGO_BIN_EXE_jembatan"))
                 .args(&args)
                 .env("JEMBATAN_DATABASE_URL", &url)
                 .env("RUST_LOG", "warn")
                 .output()
                 .unwrap();
-            (args.join(" "), message, output)
+            (args.join(" "), message, code, output)
         })
     })
     .await
     .unwrap();
-    for (args, message, output) in outputs {
+    for (args, message, code, output) in outputs {
         let stderr = String::from_utf8_lossy(&output.stderr);
-        assert_eq!(output.status.code(), Some(1), "{args}: {stderr}");
+        assert_eq!(output.status.code(), Some(code), "{args}: {stderr}");
         assert!(stderr.contains(message), "{args}: expected {message:?} in {stderr}");
         assert!(!String::from_utf8_lossy(&output.stdout).contains("demo data loaded"), "{args}");
     }

@@ -4,5 +4,6 @@ pub mod demo;
 pub mod import;
 pub mod jsonl;
 pub mod seed;
+pub mod seed_reports;
 pub mod user;
 pub mod wxr;

@@ -19,23 +19,25 @@
 
 use std::collections::VecDeque;
 use std::io::IsTerminal;
+use std::ops::Range;
+use std::pin::Pin;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use jembatan_domain::content::{ContentForm, ImportKey, WIB_OFFSET_SECONDS};
 use jembatan_domain::organisation::{OrgKind, OrgRef};
-use jembatan_domain::{RegionCode, RegionLevel, Timestamp};
+use jembatan_domain::{OrgId, RegionCode, RegionLevel, Timestamp};
 use jembatan_store::content::{self, ImportItem, ImportOutcome};
 use jembatan_store::organisations::{self, Organisation};
-use jembatan_store::{Db, regions};
+use jembatan_store::{Db, StoreResult, Tx, regions};
 use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use tokio::task::JoinHandle;
 
 use crate::cli_content::SeedArgs;
-use crate::commands::{demo, import};
+use crate::commands::{demo, import, seed_reports};
 use crate::config::Config;
 use crate::startup;
 
@@ -53,29 +55,45 @@ pub async fn run(config: &Config, args: &SeedArgs) -> anyhow::Result<()> {
         if demo::load_if_empty(&db).await? {
             println!("the database was empty: demo data loaded first");
         }
-        let publishers = match &args.org {
-            Some(raw) => vec![import::find_org(&db, raw).await?],
-            None => publishers(&db).await?,
-        };
-        let plan = Plan::load(&db, publishers).await?;
-        let bar = ProgressBar::new(args.items);
-        if let Ok(style) =
-            ProgressStyle::with_template("{spinner} {elapsed_precise} [{wide_bar}] {pos}/{len} ({per_sec}, {eta})")
-        {
-            bar.set_style(style.progress_chars("=> "));
+        if let Some(items) = args.items {
+            let publishers = match &args.org {
+                Some(raw) => vec![import::find_org(&db, raw).await?],
+                None => publishers(&db).await?,
+            };
+            let plan = Plan::load(&db, publishers).await?;
+            let bar = progress_bar(items);
+            let report = seed(&db, &plan, items, args.seed, args.batch, &mut |done| bar.set_position(done)).await;
+            bar.finish_and_clear();
+            println!("{}", report?);
         }
-        if !std::io::stdout().is_terminal() {
-            bar.set_draw_target(ProgressDrawTarget::hidden());
+        if let Some(reports) = args.reports {
+            let plan = seed_reports::ReportPlan::load(&db).await?;
+            let bar = progress_bar(reports);
+            let report =
+                seed_reports::seed(&db, &plan, reports, args.seed, args.batch, &mut |done| bar.set_position(done))
+                    .await;
+            bar.finish_and_clear();
+            println!("{}", report?);
         }
-        let report = seed(&db, &plan, args.items, args.seed, args.batch, &mut |done| bar.set_position(done)).await;
-        bar.finish_and_clear();
-        let report = report?;
-        println!("{report}");
         Ok(())
     }
     .await;
     db.close().await;
     outcome
+}
+
+/// A progress bar of `len` steps, drawn only on a terminal.
+fn progress_bar(len: u64) -> ProgressBar {
+    let bar = ProgressBar::new(len);
+    if let Ok(style) =
+        ProgressStyle::with_template("{spinner} {elapsed_precise} [{wide_bar}] {pos}/{len} ({per_sec}, {eta})")
+    {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    if !std::io::stdout().is_terminal() {
+        bar.set_draw_target(ProgressDrawTarget::hidden());
+    }
+    bar
 }
 
 /// Every organisation that publishes content (KIMs, agencies, Diskominfo
@@ -191,6 +209,8 @@ pub struct SeedReport {
     pub created: u64,
     pub existing: u64,
     pub elapsed: Duration,
+    /// What was seeded, plural: "items", "reports".
+    pub unit: &'static str,
 }
 
 impl SeedReport {
@@ -203,11 +223,12 @@ impl std::fmt::Display for SeedReport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "seeded: {} created, {} already there in {:.1} s ({:.0} items/s)",
+            "seeded: {} created, {} already there in {:.1} s ({:.0} {}/s)",
             self.created,
             self.existing,
             self.elapsed.as_secs_f64(),
-            self.rate()
+            self.rate(),
+            self.unit
         )
     }
 }
@@ -222,35 +243,54 @@ pub async fn seed(
     batch: usize,
     progress: &mut dyn FnMut(u64),
 ) -> anyhow::Result<SeedReport> {
-    let started = Instant::now();
     let source = format!("seed:{seed}");
-    let mut report = SeedReport::default();
-    let mut in_flight: VecDeque<JoinHandle<anyhow::Result<(u64, u64)>>> = VecDeque::new();
-    let mut next = 0u64;
-    while next < items {
-        let end = (next + batch.max(1) as u64).min(items);
-        let mut chunk = Vec::with_capacity((end - next) as usize);
-        for index in next..end {
+    let make_batch = |range: Range<u64>| -> anyhow::Result<Vec<(OrgId, ImportItem)>> {
+        let mut chunk = Vec::with_capacity(range.clone().count());
+        for index in range {
             let generated = generate(plan, seed, index);
             let key = ImportKey::new(&source, &index.to_string()).map_err(|e| anyhow::anyhow!("{e:?}"))?;
             let draft = generated.form.validate().map_err(|e| anyhow::anyhow!("generated item {index}: {e:?}"))?;
             chunk.push((generated.org, ImportItem { key, draft, published_at: Some(generated.published_at) }));
         }
+        Ok(chunk)
+    };
+    write_in_batches(db, items, batch, "items", progress, make_batch, write_items).await
+}
+
+/// One batch's write: how many records it created and found already there.
+pub type BatchWrite<'t> = Pin<Box<dyn Future<Output = StoreResult<(u64, u64)>> + Send + 't>>;
+
+fn write_items<'t>(tx: &'t mut Tx<'_>, chunk: Vec<(OrgId, ImportItem)>) -> BatchWrite<'t> {
+    Box::pin(async move {
+        let items: Vec<_> = chunk.iter().map(|(org, item)| (*org, item)).collect();
+        let outcomes = content::import_many(tx, None, &items).await?;
+        let created = outcomes.iter().filter(|o| matches!(o, ImportOutcome::Created(_))).count() as u64;
+        Ok((created, outcomes.len() as u64 - created))
+    })
+}
+
+/// Generates records `0..count` in batches of `batch` (`make_batch` makes a
+/// range's batch) and writes each in one transaction (`write`), a few
+/// transactions in flight at once; `progress` hears how many are done.
+pub async fn write_in_batches<T: Send + 'static>(
+    db: &Db,
+    count: u64,
+    batch: usize,
+    unit: &'static str,
+    progress: &mut dyn FnMut(u64),
+    mut make_batch: impl FnMut(Range<u64>) -> anyhow::Result<T>,
+    write: for<'t, 'c> fn(&'t mut Tx<'c>, T) -> BatchWrite<'t>,
+) -> anyhow::Result<SeedReport> {
+    let started = Instant::now();
+    let mut report = SeedReport { unit, ..SeedReport::default() };
+    let mut in_flight: VecDeque<JoinHandle<anyhow::Result<(u64, u64)>>> = VecDeque::new();
+    let mut next = 0u64;
+    while next < count {
+        let end = (next + batch.max(1) as u64).min(count);
+        let chunk = make_batch(next..end)?;
         next = end;
         let db = db.clone();
-        in_flight.push_back(tokio::spawn(async move {
-            let counts = db
-                .write(move |tx| {
-                    Box::pin(async move {
-                        let items: Vec<_> = chunk.iter().map(|(org, item)| (*org, item)).collect();
-                        let outcomes = content::import_many(tx, None, &items).await?;
-                        let created = outcomes.iter().filter(|o| matches!(o, ImportOutcome::Created(_))).count() as u64;
-                        Ok((created, outcomes.len() as u64 - created))
-                    })
-                })
-                .await?;
-            Ok(counts)
-        }));
+        in_flight.push_back(tokio::spawn(async move { Ok(db.write(move |tx| write(tx, chunk)).await?) }));
         while in_flight.len() >= BATCHES_IN_FLIGHT {
             let (created, existing) = in_flight.pop_front().expect("in flight").await??;
             report.created += created;
