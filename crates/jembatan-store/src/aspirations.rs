@@ -20,13 +20,12 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use jembatan_domain::aspiration::{
     AttachmentId, Channel, Location, NewReport, ReportClass, ReportId, ReportRef, ReportStatus, ReportStep,
-    ReporterIdentity, ReporterMode, TRACKING_RANDOM_BYTES, TrackingNumber, contact_key, is_abusive, near_identical,
-    transition,
+    ReporterIdentity, ReporterMode, TRACKING_RANDOM_BYTES, TrackingNumber, contact_key, transition,
 };
 use jembatan_domain::authz::ReportQueueScope;
 use jembatan_domain::calendar::{
-    FOLLOW_UP_WORKING_DAYS, INFORMATION_EXTENSION_WORKING_DAYS, INFORMATION_WORKING_DAYS, MAX_UNSETTLED_DAYS,
-    OBJECTION_WORKING_DAYS, RESPONSE_WINDOW_WORKING_DAYS, VERIFY_WORKING_DAYS, WorkingCalendar, wib_date,
+    FOLLOW_UP_WORKING_DAYS, INFORMATION_EXTENSION_WORKING_DAYS, OBJECTION_WORKING_DAYS, RESPONSE_WINDOW_WORKING_DAYS,
+    VERIFY_WORKING_DAYS, WorkingCalendar, wib_date,
 };
 use jembatan_domain::contact::{Email, PhoneNumber};
 use jembatan_domain::organisation::{OrgKind, OrgRef};
@@ -41,13 +40,15 @@ use crate::audit::{self, AuditEntry, action};
 use crate::changes::{self, Entity};
 use crate::db::{Db, Tx};
 use crate::error::{StoreError, StoreResult};
-use crate::holidays::{calendar_from, calendar_of_list, calendar_span, holiday_list_sql};
+use crate::holidays::calendar_from;
 use crate::organisations::{Args, bind_args, parse_stored, parse_stored_opt, require_region, stored};
 use crate::outbox;
 use crate::{exec, on_pool, on_tx};
 use crate::{grants, notifications};
 
+pub mod filing;
 pub mod import;
+pub use filing::{Filer, submit_many};
 pub use import::{ImportCounts, ImportedEvent, ImportedReport, import_many};
 
 /// A category citizens file under.
@@ -115,150 +116,20 @@ pub struct Filed {
     /// The reporter's secret for rating or reopening the case without an
     /// account (never public; see [`reporter_may_act`]).
     pub reporter_key: String,
+    /// The report as stored and its timeline, so that the answer to the
+    /// filing needs no second read.
+    pub report: Report,
+    pub timeline: Vec<TimelineEntry>,
 }
 
 /// How long a report by the same reporter counts as a possible duplicate.
 const DUPLICATE_WINDOW_MS: i64 = 24 * 3600 * 1000;
 
 /// Files a report. Unknown category, region or facilitating KIM are
-/// refused as `Invalid` on their field; nothing is written then.
+/// refused as `Invalid` on their field; nothing is written then. (A group
+/// of one: see [`submit_many`].)
 pub async fn submit(tx: &mut Tx<'_>, report: &NewReport, submission: &Submission) -> StoreResult<Filed> {
-    if let Some((key, sha)) = &submission.idempotency
-        && let Some(filed) = replay(tx, key, sha).await?
-    {
-        return Ok(filed);
-    }
-    let (region, unconfirmed) = match &report.region {
-        Some(region) => (region.clone(), false),
-        None => (submission.province.clone(), true),
-    };
-    let now = Timestamp::now();
-    // One statement for the checks and the calendar: on SQLite every
-    // statement of the single writer costs a hand-over between threads.
-    let sql = format!(
-        "SELECT (SELECT COUNT(*) FROM report_categories WHERE slug = $1), \
-         (SELECT COUNT(*) FROM regions WHERE code = $2), {}",
-        holiday_list_sql(tx.backend(), 3)
-    );
-    let (start, end) = calendar_span(wib_date(now), wib_date(now));
-    let (categories, regions, holidays): (i64, i64, Option<String>) = on_tx!(tx, conn => sqlx::query_as(&sql)
-        .bind(&report.category)
-        .bind(region.as_str())
-        .bind(start)
-        .bind(end)
-        .fetch_one(conn)
-        .await)?;
-    if categories == 0 {
-        return Err(StoreError::Invalid(FieldError::new("category", ValidationCode::InvalidChoice)));
-    }
-    if regions == 0 {
-        return Err(StoreError::Invalid(FieldError::new("region", ValidationCode::UnknownRegion)));
-    }
-    if let Some(kim) = submission.facilitated_by {
-        require_kim(tx, kim).await?;
-    }
-    let calendar = calendar_of_list(holidays.as_deref());
-    let due_at = calendar.deadline(now, VERIFY_WORKING_DAYS);
-    let answer_due_at =
-        (report.class == ReportClass::PermintaanInformasi).then(|| calendar.deadline(now, INFORMATION_WORKING_DAYS));
-    let settle_by = now.plus_seconds(MAX_UNSETTLED_DAYS * 24 * 3600);
-    let contact = contact_key(&report.reporter).map(|k| hex(&Sha256::digest(k.as_bytes())));
-    let duplicate_of = find_duplicate(tx, report, contact.as_deref(), submission.filed_by, now).await?;
-    let held = is_abusive(&report.title) || is_abusive(&report.description);
-
-    let id = ReportId::generate();
-    let mut attempts = 0;
-    let tracking = loop {
-        attempts += 1;
-        if attempts > 5 {
-            return Err(StoreError::Internal("no free tracking number after 5 draws".into()));
-        }
-        let tracking = new_tracking(&region);
-        let inserted = exec!(
-            tx,
-            sqlx::query(
-                "INSERT INTO reports (id, tracking, class, status, mode, channel, title, description, category, \
-                 region_code, regency_code, region_unconfirmed, lat_e6, lon_e6, event_date, filed_by, facilitated_by, \
-                 duplicate_of, moderation, due_at, answer_due_at, settle_by, created_at, updated_at, version, \
-                 idempotency_key, request_sha256) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, \
-                 $21, $22, $23, $23, 1, $24, $25) ON CONFLICT DO NOTHING",
-            )
-            .bind(id.to_string())
-            .bind(tracking.as_str())
-            .bind(report.class.as_str())
-            .bind(ReportStatus::Baru.as_str())
-            .bind(report.mode.as_str())
-            .bind(submission.channel.as_str())
-            .bind(&report.title)
-            .bind(&report.description)
-            .bind(&report.category)
-            .bind(region.as_str())
-            .bind(region.regency().map(String::from))
-            .bind(i64::from(unconfirmed))
-            .bind(report.location.map(|l| l.lat_e6))
-            .bind(report.location.map(|l| l.lon_e6))
-            .bind(report.event_date.map(|d| d.format("%Y-%m-%d").to_string()))
-            .bind(submission.filed_by.map(|u| u.to_string()))
-            .bind(submission.facilitated_by.map(|o| o.to_string()))
-            .bind(duplicate_of.as_ref().map(|(id, _)| id.to_string()))
-            .bind(if held { "held" } else { "none" })
-            .bind(due_at.millis())
-            .bind(answer_due_at.map(Timestamp::millis))
-            .bind(settle_by.millis())
-            .bind(now.millis())
-            .bind(submission.idempotency.as_ref().map(|(k, _)| k.as_str()))
-            .bind(submission.idempotency.as_ref().map(|(_, s)| s.as_str()))
-        )?;
-        if inserted == 1 {
-            break tracking;
-        }
-        // Nothing inserted: the key was used by a request committed
-        // meanwhile, or (one in a trillion) the tracking number is taken.
-        if let Some((key, sha)) = &submission.idempotency
-            && let Some(filed) = replay(tx, key, sha).await?
-        {
-            return Ok(filed);
-        }
-    };
-    let reporter_key = new_reporter_key();
-    exec!(
-        tx,
-        sqlx::query(
-            "INSERT INTO report_reporters (report_id, name, phone, email, contact_key, reporter_key) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(id.to_string())
-        .bind(report.reporter.name.as_deref())
-        .bind(report.reporter.phone.as_ref().map(PhoneNumber::as_str))
-        .bind(report.reporter.email.as_ref().map(Email::as_str))
-        .bind(contact.as_deref())
-        .bind(&reporter_key)
-    )?;
-    append_event(tx, id, now, "submit", ReportStatus::Baru, submission.filed_by, submission.facilitated_by).await?;
-    for (position, attachment) in submission.attachments.iter().enumerate() {
-        exec!(
-            tx,
-            sqlx::query(
-                "INSERT INTO report_attachments (id, report_id, event_id, position, mime, byte_size, sha256, bytes, \
-                 created_at) VALUES ($1, $2, NULL, $3, $4, $5, $6, $7, $8)",
-            )
-            .bind(AttachmentId::generate().to_string())
-            .bind(id.to_string())
-            .bind(position as i64)
-            .bind(&attachment.mime)
-            .bind(attachment.bytes.len() as i64)
-            .bind(hex(&Sha256::digest(&attachment.bytes)))
-            .bind(&attachment.bytes)
-            .bind(now.millis())
-        )?;
-    }
-    // Without an address or an account there is no one to e-mail: no lookup.
-    if report.reporter.email.is_some() || submission.filed_by.is_some() {
-        notify(tx, id, &tracking, REPORT_FILED_MESSAGE, BTreeMap::new()).await?;
-    }
-    changes::record(tx, Entity::Report, &id.to_string()).await?;
-    Ok(Filed { id, tracking, duplicate_of: duplicate_of.map(|(_, t)| t), held, replayed: false, reporter_key })
+    submit_many(tx, &[(report, submission)]).await?.pop().expect("one outcome per report")
 }
 
 /// The outbox message confirming a filing, with the tracking number.
@@ -345,84 +216,22 @@ async fn replay(tx: &mut Tx<'_>, key: &str, sha: &str) -> StoreResult<Option<Fil
     if stored_sha.as_deref() != Some(sha) {
         return Err(StoreError::Conflict("idempotency_key"));
     }
+    let id = parse_stored(&id, "report id")?;
+    let report = get_tx(tx, id).await?.ok_or(StoreError::NotFound)?;
+    let timeline = on_tx!(tx, conn => sqlx::query_as::<_, TimelineRow>(TIMELINE_SQL)
+        .bind(id.to_string())
+        .fetch_all(conn)
+        .await)?;
     Ok(Some(Filed {
-        id: parse_stored(&id, "report id")?,
+        id,
         tracking: TrackingNumber::from_stored(tracking),
         duplicate_of: None,
         held: moderation == "held",
         replayed: true,
         reporter_key: reporter_key.unwrap_or_default(),
+        report,
+        timeline: timeline_entries(timeline)?,
     }))
-}
-
-async fn require_kim(tx: &mut Tx<'_>, kim: OrgId) -> StoreResult<()> {
-    let found: Option<String> = on_tx!(tx, conn => sqlx::query_scalar("SELECT id FROM organisations WHERE id = $1 AND kind = 'kim'")
-            .bind(kim.to_string())
-            .fetch_optional(conn)
-            .await)?;
-    found.map(|_| ()).ok_or_else(|| StoreError::Invalid(FieldError::new("kim", ValidationCode::InvalidChoice)))
-}
-
-/// The most recent report of the same reporter (contact or account) within
-/// a day whose text is near-identical, if any.
-async fn find_duplicate(
-    tx: &mut Tx<'_>,
-    report: &NewReport,
-    contact: Option<&str>,
-    filed_by: Option<UserId>,
-    now: Timestamp,
-) -> StoreResult<Option<(ReportId, TrackingNumber)>> {
-    if contact.is_none() && filed_by.is_none() {
-        return Ok(None);
-    }
-    let since = now.millis() - DUPLICATE_WINDOW_MS;
-    // Two indexed lookups (by contact, by account), not one OR over the
-    // day's reports: that would read every report filed today.
-    let rows: Vec<(String, String, String, String, i64)> = on_tx!(tx, conn => sqlx::query_as(
-        "SELECT r.id, r.tracking, r.title, r.description, r.created_at FROM report_reporters p \
-         JOIN reports r ON r.id = p.report_id WHERE p.contact_key = $2 AND r.created_at >= $1 \
-         UNION \
-         SELECT r.id, r.tracking, r.title, r.description, r.created_at FROM reports r \
-         WHERE r.filed_by = $3 AND r.created_at >= $1 \
-         ORDER BY 5 DESC LIMIT 20",
-    )
-    .bind(since)
-    .bind(contact)
-    .bind(filed_by.map(|u| u.to_string()))
-    .fetch_all(conn)
-    .await)?;
-    for (id, tracking, title, description, _) in rows {
-        if near_identical(&format!("{title}\n{description}"), &format!("{}\n{}", report.title, report.description)) {
-            return Ok(Some((parse_stored(&id, "report id")?, TrackingNumber::from_stored(tracking))));
-        }
-    }
-    Ok(None)
-}
-
-async fn append_event(
-    tx: &mut Tx<'_>,
-    report: ReportId,
-    at: Timestamp,
-    step: &str,
-    status_after: ReportStatus,
-    actor: Option<UserId>,
-    org: Option<OrgId>,
-) -> StoreResult<()> {
-    exec!(
-        tx,
-        sqlx::query(
-            "INSERT INTO report_events (id, report_id, at, step, status_after, actor_id, org_id, public_note, \
-             private_note) VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, NULL)",
-        )
-        .bind(uuid::Uuid::now_v7().to_string())
-        .bind(report.to_string())
-        .bind(at.millis())
-        .bind(step)
-        .bind(status_after.as_str())
-        .bind(actor.map(|u| u.to_string()))
-        .bind(org.map(|o| o.to_string()))
-    )?;
-    Ok(())
 }
 
 /// A report as officers and the tracking page read it: never the
@@ -611,12 +420,17 @@ struct TimelineRow {
 
 /// The public timeline of a report, oldest first: no actors, no private notes.
 pub async fn timeline(db: &Db, id: ReportId) -> StoreResult<Vec<TimelineEntry>> {
-    let rows = on_pool!(db, pool => sqlx::query_as::<_, TimelineRow>(
-        "SELECT at, step, status_after, org_id, public_note FROM report_events WHERE report_id = $1 ORDER BY at, id",
-    )
-    .bind(id.to_string())
-    .fetch_all(pool)
-    .await)?;
+    let rows = on_pool!(db, pool => sqlx::query_as::<_, TimelineRow>(TIMELINE_SQL)
+        .bind(id.to_string())
+        .fetch_all(pool)
+        .await)?;
+    timeline_entries(rows)
+}
+
+const TIMELINE_SQL: &str =
+    "SELECT at, step, status_after, org_id, public_note FROM report_events WHERE report_id = $1 ORDER BY at, id";
+
+fn timeline_entries(rows: Vec<TimelineRow>) -> StoreResult<Vec<TimelineEntry>> {
     rows.into_iter()
         .map(|row| {
             Ok(TimelineEntry {

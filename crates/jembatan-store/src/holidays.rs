@@ -15,7 +15,7 @@ use jembatan_domain::{RegionCode, UserId};
 use serde_json::json;
 
 use crate::audit::{self, AuditEntry, action};
-use crate::db::{Backend, Db, Tx, insert_rows};
+use crate::db::{Db, Tx, insert_rows};
 use crate::error::{StoreError, StoreResult};
 use crate::organisations::stored;
 use crate::{exec, on_pool, on_tx};
@@ -125,34 +125,15 @@ pub(crate) async fn calendar_from(tx: &mut Tx<'_>, from: NaiveDate) -> StoreResu
 /// The working calendar for deadlines set between `from` and `to`, read in
 /// the transaction.
 pub(crate) async fn calendar_between(tx: &mut Tx<'_>, from: NaiveDate, to: NaiveDate) -> StoreResult<WorkingCalendar> {
-    let sql = format!("SELECT {}", holiday_list_sql(tx.backend(), 1));
-    let (start, end) = calendar_span(from, to);
-    let days: Option<String> =
-        on_tx!(tx, conn => sqlx::query_scalar(&sql).bind(start).bind(end).fetch_one(conn).await)?;
-    Ok(calendar_of_list(days.as_deref()))
-}
-
-/// The bounds to bind to [`holiday_list_sql`] for deadlines set between
-/// `from` and `to`.
-pub(crate) fn calendar_span(from: NaiveDate, to: NaiveDate) -> (String, String) {
-    (day_text(from), day_text(to + chrono::Duration::days(CALENDAR_SPAN_DAYS)))
-}
-
-/// A subquery giving the holidays between the parameters `$first` and
-/// `$first + 1` as one comma-separated text (NULL when none), so that a
-/// write can read them together with its other checks in one statement.
-pub(crate) fn holiday_list_sql(backend: Backend, first: usize) -> String {
-    let aggregate = match backend {
-        Backend::Sqlite => "group_concat(day, ',')",
-        Backend::Postgres => "string_agg(day, ',')",
-    };
-    format!("(SELECT {aggregate} FROM holidays WHERE day >= ${first} AND day <= ${})", first + 1)
-}
-
-/// The calendar of a [`holiday_list_sql`] answer.
-pub(crate) fn calendar_of_list(days: Option<&str>) -> WorkingCalendar {
-    let days = days.unwrap_or_default().split(',');
-    WorkingCalendar::new(days.filter_map(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()))
+    let to = to + chrono::Duration::days(CALENDAR_SPAN_DAYS);
+    let days: Vec<String> = on_tx!(tx, conn => sqlx::query_scalar(
+        "SELECT day FROM holidays WHERE day >= $1 AND day <= $2",
+    )
+    .bind(day_text(from))
+    .bind(day_text(to))
+    .fetch_all(conn)
+    .await)?;
+    Ok(WorkingCalendar::new(days.iter().filter_map(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())))
 }
 
 /// Adds or replaces the holiday on `holiday.date` (the web layer checked

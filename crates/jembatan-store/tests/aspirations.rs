@@ -686,4 +686,80 @@ contract_tests! {
         assert_eq!(invalid(err), ("category".to_owned(), ValidationCode::InvalidChoice));
         assert_eq!(count(&db, "reports").await, 0, "nothing of a refused batch is stored");
     }
+
+    async fn a_group_files_each_report_alone_as_if_one_after_the_other(db) {
+        let good = validated(&form());
+        let mut unknown_category = good.clone();
+        unknown_category.category = "tidak-ada".into();
+        let mut other_reporter = good.clone();
+        other_reporter.reporter.phone = Some(jembatan_domain::contact::PhoneNumber::parse("phone", "0857-0000-1111").unwrap());
+        other_reporter.reporter.email = None;
+        let keyed = Submission { idempotency: Some(("kunci-1".into(), "sha-a".into())), ..submission() };
+        let reused = Submission { idempotency: Some(("kunci-1".into(), "sha-b".into())), ..submission() };
+        let plain = submission();
+        let group = [
+            (good.clone(), keyed.clone()),
+            (unknown_category, plain.clone()),
+            // The same reporter again, in the same words: flagged, not dropped.
+            (good.clone(), plain.clone()),
+            (other_reporter, plain.clone()),
+            // The same key again: the first report back; with another request, a conflict.
+            (good.clone(), keyed.clone()),
+            (good.clone(), reused),
+        ];
+        let outcomes = db
+            .write(move |tx| {
+                Box::pin(async move {
+                    let refs: Vec<_> = group.iter().map(|(r, s)| (r, s)).collect();
+                    aspirations::submit_many(tx, &refs).await
+                })
+            })
+            .await
+            .unwrap();
+        assert_eq!(outcomes.len(), 6);
+        let mut outcomes = outcomes.into_iter();
+        let first = outcomes.next().unwrap().unwrap();
+        assert!(first.duplicate_of.is_none() && !first.replayed);
+        assert_eq!(invalid(outcomes.next().unwrap().unwrap_err()), ("category".to_owned(), ValidationCode::InvalidChoice));
+        let again = outcomes.next().unwrap().unwrap();
+        assert_eq!(again.duplicate_of, Some(first.tracking.clone()), "flagged as the first one's repeat");
+        assert_ne!(again.tracking, first.tracking);
+        let other = outcomes.next().unwrap().unwrap();
+        assert!(other.duplicate_of.is_none(), "another reporter's words are not a repeat");
+        let retry = outcomes.next().unwrap().unwrap();
+        assert!(retry.replayed);
+        assert_eq!(retry.report, first.report, "a replay answers the report as stored");
+        assert_eq!(retry.timeline, first.timeline);
+        assert_eq!((&retry.tracking, &retry.reporter_key), (&first.tracking, &first.reporter_key));
+        assert!(matches!(outcomes.next().unwrap(), Err(StoreError::Conflict("idempotency_key"))));
+        assert_eq!(count(&db, "reports").await, 3);
+        assert_eq!(count(&db, "report_reporters").await, 3);
+        assert_eq!(count(&db, "report_events").await, 3);
+    }
+
+    async fn reports_filed_at_once_go_in_groups_and_each_gets_its_own_number(db) {
+        let filer = aspirations::Filer::start(db.clone());
+        let mut filings = Vec::new();
+        for n in 0..40 {
+            let mut form = form();
+            form.title = format!("Laporan serentak nomor {n}");
+            form.description = format!("Laporan serentak nomor {n} tentang jalan desa yang rusak parah.");
+            form.phone = format!("0813-2222-{n:04}");
+            form.email = String::new();
+            form.event_date = "2026-11-01".into();
+            let filer = filer.clone();
+            filings.push(tokio::spawn(async move { filer.file(validated(&form), submission()).await }));
+        }
+        let mut numbers = std::collections::HashSet::new();
+        for filing in filings {
+            let filed = filing.await.unwrap().unwrap();
+            assert!(filed.duplicate_of.is_none());
+            // What filing answers is what a read finds.
+            assert_eq!(aspirations::get(&db, filed.id).await.unwrap().as_ref(), Some(&filed.report));
+            assert_eq!(aspirations::timeline(&db, filed.id).await.unwrap(), filed.timeline);
+            numbers.insert(filed.tracking);
+        }
+        assert_eq!(numbers.len(), 40);
+        assert_eq!(count(&db, "reports").await, 40);
+    }
 }

@@ -116,6 +116,9 @@ pub struct Inner {
     /// This process's full-text index of published content; the binary
     /// opens it and runs its follower (`jembatan_search::follow`).
     pub search: SearchIndex,
+    /// Files reports in groups (one transaction, one fsync for all that
+    /// arrive together).
+    pub filer: jembatan_store::aspirations::Filer,
 }
 
 impl std::ops::Deref for AppState {
@@ -137,6 +140,7 @@ impl AppState {
         let report_limiter = RateLimiter::per_minute(config.reports.per_ip_per_minute);
         AppState(Arc::new(Inner {
             page_cache: PageCache::new(db.clone()),
+            filer: jembatan_store::aspirations::Filer::start(db.clone()),
             db,
             config,
             catalog,

@@ -394,7 +394,7 @@ async fn handlers(tx: &mut Tx<'_>, reports: &[&ImportedReport]) -> StoreResult<H
 
 /// The values of `values` that `select` (a query ending in `IN`, selecting
 /// one text column) finds.
-async fn existing(tx: &mut Tx<'_>, select: &str, values: &[&str]) -> StoreResult<HashSet<String>> {
+pub(super) async fn existing(tx: &mut Tx<'_>, select: &str, values: &[&str]) -> StoreResult<HashSet<String>> {
     let mut found = HashSet::new();
     for chunk in values.chunks(IN_LIST) {
         let sql = format!("{select} ({})", placeholders(chunk.len()));

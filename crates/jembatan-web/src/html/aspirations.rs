@@ -262,11 +262,7 @@ pub async fn file(
     report: jembatan_domain::aspiration::NewReport,
     submission: Submission,
 ) -> Result<Filed, AppError> {
-    let filed = ctx
-        .state
-        .db
-        .write(move |tx| Box::pin(async move { aspirations::submit(tx, &report, &submission).await }))
-        .await;
+    let filed = ctx.state.filer.file(report, submission).await;
     match filed {
         Ok(filed) => Ok(filed),
         Err(StoreError::Conflict("idempotency_key")) => {

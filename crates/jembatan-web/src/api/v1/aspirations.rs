@@ -15,7 +15,7 @@ use jembatan_domain::authz::{Action, Resource};
 use jembatan_domain::calendar::wib_date;
 use jembatan_domain::{Timestamp, ValidationCode};
 use jembatan_store::accounts::TokenScope;
-use jembatan_store::aspirations::{self, Report, Submission};
+use jembatan_store::aspirations::{self, Report, Submission, TimelineEntry};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -128,10 +128,9 @@ pub struct FiledJson {
     pub reporter_key: String,
 }
 
-async fn report_json(ctx: &Ctx, report: &Report) -> Result<ReportJson, AppError> {
-    let timeline = aspirations::timeline(&ctx.state.db, report.id).await?;
+fn report_json(ctx: &Ctx, report: &Report, timeline: Vec<TimelineEntry>) -> ReportJson {
     let public = report.text_is_public();
-    Ok(ReportJson {
+    ReportJson {
         tracking: report.tracking.to_string(),
         url: ctx.state.config.absolute(&tracking_path(&report.tracking)),
         class: report.class.as_str(),
@@ -157,7 +156,7 @@ async fn report_json(ctx: &Ctx, report: &Report) -> Result<ReportJson, AppError>
                 note: e.public_note,
             })
             .collect(),
-    })
+    }
 }
 
 /// The client's Idempotency-Key, if it sent one; 400 for an empty, too
@@ -206,9 +205,9 @@ pub async fn create_report(
         attachments: Vec::new(),
     };
     let filed = file(&ctx, report, submission).await?;
-    let report = aspirations::get(&ctx.state.db, filed.id).await?.ok_or(AppError::NotFound)?;
+    let report = filed.report;
     let body = FiledJson {
-        report: report_json(&ctx, &report).await?,
+        report: report_json(&ctx, &report, filed.timeline),
         duplicate_of: filed.duplicate_of.map(|t| t.to_string()),
         held_for_moderation: filed.held,
         reporter_key: filed.reporter_key,
@@ -242,5 +241,6 @@ pub async fn get_report(ctx: Ctx, viewer: Viewer, Path(number): Path<String>) ->
     viewer.authorize(Action::TrackReport, &Resource::Platform)?;
     let tracking = TrackingNumber::parse(&number).map_err(AppError::field)?;
     let report = aspirations::by_tracking(&ctx.state.db, &tracking).await?.ok_or(AppError::NotFound)?;
-    Ok(Json(report_json(&ctx, &report).await?))
+    let timeline = aspirations::timeline(&ctx.state.db, report.id).await?;
+    Ok(Json(report_json(&ctx, &report, timeline)))
 }
