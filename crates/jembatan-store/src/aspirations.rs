@@ -15,7 +15,7 @@
 //! - Every filing and step appends a `report_events` row (the public
 //!   timeline) and records [`Entity::Report`] in the same transaction.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::NaiveDate;
 use jembatan_domain::aspiration::{
@@ -38,7 +38,7 @@ use sha2::{Digest, Sha256};
 
 use crate::audit::{self, AuditEntry, action};
 use crate::changes::{self, Entity};
-use crate::db::{Db, Tx};
+use crate::db::{Db, Tx, insert_rows};
 use crate::error::{StoreError, StoreResult};
 use crate::holidays::calendar_from;
 use crate::organisations::{Args, bind_args, parse_stored, parse_stored_opt, require_region, stored};
@@ -186,6 +186,52 @@ fn new_tracking(region: &RegionCode) -> TrackingNumber {
     let mut random = [0u8; TRACKING_RANDOM_BYTES];
     rand::rng().fill_bytes(&mut random);
     TrackingNumber::from_random(region, random)
+}
+
+/// The values of `values` that `select` (a query ending in `IN`, selecting
+/// one text column) finds.
+async fn existing(tx: &mut Tx<'_>, select: &str, values: &[&str]) -> StoreResult<HashSet<String>> {
+    let mut found = HashSet::new();
+    for chunk in values.chunks(crate::db::rows_per_statement(tx.backend(), 1)) {
+        let mut args = Args::default();
+        let list: Vec<String> = chunk.iter().map(|value| args.text(*value)).collect();
+        let sql = format!("{select} ({})", list.join(", "));
+        let rows: Vec<String> = on_tx!(tx, conn => bind_args!(sqlx::query_scalar(&sql), args).fetch_all(conn).await)?;
+        found.extend(rows);
+    }
+    Ok(found)
+}
+
+/// The stored form of a reporter's contact (SHA-256 of the normalised
+/// phone or e-mail): per-contact limits and duplicate checks match on it.
+fn contact_hash(reporter: &ReporterIdentity) -> Option<String> {
+    contact_key(reporter).map(|k| hex(&Sha256::digest(k.as_bytes())))
+}
+
+/// Writes who filed each report, `(report, reporter, contact hash, key)`,
+/// with multi-row statements.
+async fn insert_reporters(
+    tx: &mut Tx<'_>,
+    rows: &[(ReportId, &ReporterIdentity, Option<&str>, &str)],
+) -> StoreResult<()> {
+    insert_rows!(
+        tx,
+        "INSERT INTO report_reporters (report_id, name, phone, email, contact_key, reporter_key)",
+        6,
+        "",
+        rows,
+        |query, row| {
+            let (report, reporter, contact, key) = row;
+            query
+                .bind(report.to_string())
+                .bind(reporter.name.as_deref())
+                .bind(reporter.phone.as_ref().map(PhoneNumber::as_str))
+                .bind(reporter.email.as_ref().map(Email::as_str))
+                .bind(*contact)
+                .bind(*key)
+        }
+    );
+    Ok(())
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -460,7 +506,7 @@ pub async fn reporter(db: &Db, id: ReportId) -> StoreResult<ReporterIdentity> {
 /// How many reports a contact key or account filed since `since` (for
 /// per-contact rate limits).
 pub async fn count_recent_by_contact(db: &Db, reporter: &ReporterIdentity, since: Timestamp) -> StoreResult<i64> {
-    let Some(key) = contact_key(reporter).map(|k| hex(&Sha256::digest(k.as_bytes()))) else { return Ok(0) };
+    let Some(key) = contact_hash(reporter) else { return Ok(0) };
     Ok(on_pool!(db, pool => sqlx::query_scalar(
         "SELECT COUNT(*) FROM report_reporters p JOIN reports r ON r.id = p.report_id \
          WHERE p.contact_key = $1 AND r.created_at >= $2",
@@ -583,10 +629,7 @@ pub async fn take_step(
     input: &StepInput,
     actor: Option<UserId>,
 ) -> StoreResult<Report> {
-    let before = get_tx(tx, id).await?.ok_or(StoreError::NotFound)?;
-    if before.version != version {
-        return Err(StoreError::Stale);
-    }
+    let before = current(tx, id, version).await?;
     let next = transition(before.status, input.step).map_err(|e| StoreError::Invalid(e.into()))?;
     if needs_public_note(input.step) && input.public_note.is_none() {
         return Err(StoreError::Invalid(FieldError::new("public_note", ValidationCode::Required)));
@@ -616,9 +659,7 @@ pub async fn take_step(
         .bind(id.to_string())
         .bind(version)
     )?;
-    if updated == 0 {
-        return Err(StoreError::Stale);
-    }
+    one_row_or_stale(updated)?;
     if input.step == ReportStep::Answer {
         let late = before.due_at.is_some_and(|due| due < now);
         exec!(
@@ -637,7 +678,6 @@ pub async fn take_step(
         public_note: input.public_note.as_deref(),
         private_note: input.private_note.as_deref(),
     };
-    insert_event(tx, id, now, &event).await?;
     if let Some(template) = step_message(input.step) {
         let args = BTreeMap::from([
             ("status".to_owned(), next.as_str().to_owned()),
@@ -645,21 +685,13 @@ pub async fn take_step(
         ]);
         notify(tx, id, &before.tracking, template, args).await?;
     }
-    audit::append(
-        tx,
-        &AuditEntry {
-            actor,
-            action: step_action(input.step),
-            target_kind: "report",
-            target_id: id.to_string(),
-            scope_region: before.region.clone(),
-            before: Some(json!({ "status": before.status.as_str(), "org": before.assigned_org })),
-            after: Some(json!({ "status": next.as_str(), "org": assigned })),
-        },
-    )
-    .await?;
-    changes::record(tx, Entity::Report, &id.to_string()).await?;
-    get_tx(tx, id).await?.ok_or(StoreError::NotFound)
+    let audited = Audited {
+        action: step_action(input.step),
+        scope: before.region.clone(),
+        before: Some(json!({ "status": before.status.as_str(), "org": before.assigned_org })),
+        after: Some(json!({ "status": next.as_str(), "org": assigned })),
+    };
+    record_change(tx, id, now, &event, Some(audited)).await
 }
 
 /// The deadline of the stage a step taken at `at` starts: the one before
@@ -768,6 +800,58 @@ async fn get_tx(tx: &mut Tx<'_>, id: ReportId) -> StoreResult<Option<Report>> {
     let sql = format!("SELECT {REPORT_COLUMNS} FROM reports r WHERE r.id = $1");
     let row = on_tx!(tx, conn => sqlx::query_as::<_, ReportRow>(&sql).bind(id.to_string()).fetch_optional(conn).await)?;
     row.map(ReportRow::into_report).transpose()
+}
+
+/// The case as it stands, when `version` is still its version (else
+/// `Stale`: someone changed it since the form was shown).
+async fn current(tx: &mut Tx<'_>, id: ReportId, version: i64) -> StoreResult<Report> {
+    let report = get_tx(tx, id).await?.ok_or(StoreError::NotFound)?;
+    if report.version != version {
+        return Err(StoreError::Stale);
+    }
+    Ok(report)
+}
+
+/// `Stale` when an update guarded by the case's version changed no row:
+/// another transaction changed the case after it was read (PostgreSQL).
+fn one_row_or_stale(updated: u64) -> StoreResult<()> {
+    if updated == 0 { Err(StoreError::Stale) } else { Ok(()) }
+}
+
+/// The audit entry of an officer's change to a case (actor and target come
+/// from the change itself).
+struct Audited {
+    action: &'static str,
+    scope: RegionCode,
+    before: Option<serde_json::Value>,
+    after: Option<serde_json::Value>,
+}
+
+/// What every change to a case leaves behind: its timeline event, the audit
+/// entry of an officer's change, the change-log record. Returns the case as
+/// it is now.
+async fn record_change(
+    tx: &mut Tx<'_>,
+    id: ReportId,
+    at: Timestamp,
+    event: &Event<'_>,
+    audited: Option<Audited>,
+) -> StoreResult<Report> {
+    insert_event(tx, id, at, event).await?;
+    if let Some(Audited { action, scope, before, after }) = audited {
+        let entry = AuditEntry {
+            actor: event.actor,
+            action,
+            target_kind: "report",
+            target_id: id.to_string(),
+            scope_region: scope,
+            before,
+            after,
+        };
+        audit::append(tx, &entry).await?;
+    }
+    changes::record(tx, Entity::Report, &id.to_string()).await?;
+    get_tx(tx, id).await?.ok_or(StoreError::NotFound)
 }
 
 /// One entry of a case's full timeline, as officers see it.
@@ -1027,9 +1111,7 @@ pub async fn respond(tx: &mut Tx<'_>, id: ReportId, response: &ReporterResponse)
         public_note: note.as_deref(),
         private_note: None,
     };
-    insert_event(tx, id, now, &event).await?;
-    changes::record(tx, Entity::Report, &id.to_string()).await?;
-    get_tx(tx, id).await?.ok_or(StoreError::NotFound)
+    record_change(tx, id, now, &event, None).await
 }
 
 /// Most cases one round of [`close_expired`] or [`escalate`] handles.
@@ -1189,15 +1271,23 @@ pub async fn agency_stats(db: &Db, within: &RegionCode, now: Timestamp) -> Store
          WHERE {within_clause} GROUP BY o.id, o.name ORDER BY received DESC, o.name"
     );
     let rows = on_pool!(db, pool => bind_args!(sqlx::query_as::<_, StatsRow>(&sql), args).fetch_all(pool).await)?;
+    // Every answer's time to answer, by agency, in one read (not one per agency).
+    let mut args = Args::default();
+    let within_clause = args.within("o.region_code", Some("o.regency_code"), within);
+    let sql = format!(
+        "SELECT r.assigned_org_id, r.answered_at - r.created_at FROM reports r \
+         JOIN organisations o ON o.id = r.assigned_org_id \
+         WHERE r.answered_at IS NOT NULL AND {within_clause} ORDER BY 1, 2"
+    );
+    let answers: Vec<(String, i64)> =
+        on_pool!(db, pool => bind_args!(sqlx::query_as(&sql), args).fetch_all(pool).await)?;
+    let mut durations: HashMap<String, Vec<i64>> = HashMap::new();
+    for (org, took) in answers {
+        durations.entry(org).or_default().push(took);
+    }
     let mut stats = Vec::with_capacity(rows.len());
     for row in rows {
-        let durations: Vec<i64> = on_pool!(db, pool => sqlx::query_scalar(
-            "SELECT answered_at - created_at FROM reports WHERE assigned_org_id = $1 AND answered_at IS NOT NULL \
-             ORDER BY 1",
-        )
-        .bind(&row.org)
-        .fetch_all(pool)
-        .await)?;
+        let durations = durations.remove(&row.org).unwrap_or_default();
         let median = match durations.len() {
             0 => None,
             n if n % 2 == 1 => Some(durations[n / 2] as f64),
@@ -1245,16 +1335,13 @@ pub async fn set_region(
     region: &RegionCode,
     actor: Option<UserId>,
 ) -> StoreResult<Report> {
-    let before = get_tx(tx, id).await?.ok_or(StoreError::NotFound)?;
-    if before.version != version {
-        return Err(StoreError::Stale);
-    }
+    let before = current(tx, id, version).await?;
     if region.level() == jembatan_domain::RegionLevel::Province {
         return Err(StoreError::Invalid(FieldError::new("region", ValidationCode::WrongRegionLevel)));
     }
     require_region(tx, "region", region).await?;
     let now = Timestamp::now();
-    exec!(
+    let updated = exec!(
         tx,
         sqlx::query(
             "UPDATE reports SET region_code = $1, regency_code = $2, region_unconfirmed = 0, updated_at = $3, \
@@ -1266,6 +1353,7 @@ pub async fn set_region(
         .bind(id.to_string())
         .bind(version)
     )?;
+    one_row_or_stale(updated)?;
     let event = Event {
         step: "set_region",
         status_after: before.status,
@@ -1274,19 +1362,13 @@ pub async fn set_region(
         public_note: Some(region.as_str()),
         private_note: None,
     };
-    insert_event(tx, id, now, &event).await?;
-    let entry = AuditEntry {
-        actor,
+    let audited = Audited {
         action: action::REPORT_SET_REGION,
-        target_kind: "report",
-        target_id: id.to_string(),
-        scope_region: before.region.province(),
+        scope: before.region.province(),
         before: Some(json!({ "region": before.region.as_str() })),
         after: Some(json!({ "region": region.as_str() })),
     };
-    audit::append(tx, &entry).await?;
-    changes::record(tx, Entity::Report, &id.to_string()).await?;
-    get_tx(tx, id).await?.ok_or(StoreError::NotFound)
+    record_change(tx, id, now, &event, Some(audited)).await
 }
 
 /// Clears a report held for moderation (its words were not abuse after
@@ -1298,15 +1380,12 @@ pub async fn clear_moderation(
     version: i64,
     actor: Option<UserId>,
 ) -> StoreResult<Report> {
-    let before = get_tx(tx, id).await?.ok_or(StoreError::NotFound)?;
-    if before.version != version {
-        return Err(StoreError::Stale);
-    }
+    let before = current(tx, id, version).await?;
     if !before.held {
         return Err(StoreError::Invalid(FieldError::new("status", ValidationCode::InvalidTransition)));
     }
     let now = Timestamp::now();
-    exec!(
+    let updated = exec!(
         tx,
         sqlx::query(
             "UPDATE reports SET moderation = 'cleared', updated_at = $1, version = version + 1 \
@@ -1316,6 +1395,7 @@ pub async fn clear_moderation(
         .bind(id.to_string())
         .bind(version)
     )?;
+    one_row_or_stale(updated)?;
     let event = Event {
         step: "clear_moderation",
         status_after: before.status,
@@ -1324,19 +1404,13 @@ pub async fn clear_moderation(
         public_note: None,
         private_note: None,
     };
-    insert_event(tx, id, now, &event).await?;
-    let entry = AuditEntry {
-        actor,
+    let audited = Audited {
         action: action::REPORT_CLEAR_MODERATION,
-        target_kind: "report",
-        target_id: id.to_string(),
-        scope_region: before.region.clone(),
+        scope: before.region.clone(),
         before: Some(json!({ "moderation": "held" })),
         after: Some(json!({ "moderation": "cleared" })),
     };
-    audit::append(tx, &entry).await?;
-    changes::record(tx, Entity::Report, &id.to_string()).await?;
-    get_tx(tx, id).await?.ok_or(StoreError::NotFound)
+    record_change(tx, id, now, &event, Some(audited)).await
 }
 
 // ------------------------------------------------------------ information requests (UU 14/2008)
@@ -1356,10 +1430,7 @@ pub async fn extend_answer(
     notice: &str,
     actor: Option<UserId>,
 ) -> StoreResult<Report> {
-    let before = get_tx(tx, id).await?.ok_or(StoreError::NotFound)?;
-    if before.version != version {
-        return Err(StoreError::Stale);
-    }
+    let before = current(tx, id, version).await?;
     if before.class != ReportClass::PermintaanInformasi {
         return Err(StoreError::Invalid(FieldError::new("class", ValidationCode::InvalidChoice)));
     }
@@ -1369,7 +1440,7 @@ pub async fn extend_answer(
     let now = Timestamp::now();
     let calendar = calendar_from(tx, wib_date(due)).await?;
     let extended = calendar.deadline(due, INFORMATION_EXTENSION_WORKING_DAYS);
-    exec!(
+    let updated = exec!(
         tx,
         sqlx::query(
             "UPDATE reports SET answer_due_at = $1, answer_extended = 1, updated_at = $2, version = version + 1 \
@@ -1380,6 +1451,7 @@ pub async fn extend_answer(
         .bind(id.to_string())
         .bind(version)
     )?;
+    one_row_or_stale(updated)?;
     let event = Event {
         step: "extend",
         status_after: before.status,
@@ -1388,21 +1460,15 @@ pub async fn extend_answer(
         public_note: Some(notice),
         private_note: None,
     };
-    insert_event(tx, id, now, &event).await?;
-    let entry = AuditEntry {
-        actor,
+    let args = BTreeMap::from([("status".to_owned(), "extended".to_owned()), ("note".to_owned(), notice.to_owned())]);
+    notify(tx, id, &before.tracking, REPORT_UPDATED_MESSAGE, args).await?;
+    let audited = Audited {
         action: action::REPORT_EXTEND,
-        target_kind: "report",
-        target_id: id.to_string(),
-        scope_region: before.region.clone(),
+        scope: before.region.clone(),
         before: Some(json!({ "answer_due_at": due.millis() })),
         after: Some(json!({ "answer_due_at": extended.millis() })),
     };
-    audit::append(tx, &entry).await?;
-    let args = BTreeMap::from([("status".to_owned(), "extended".to_owned()), ("note".to_owned(), notice.to_owned())]);
-    notify(tx, id, &before.tracking, REPORT_UPDATED_MESSAGE, args).await?;
-    changes::record(tx, Entity::Report, &id.to_string()).await?;
-    get_tx(tx, id).await?.ok_or(StoreError::NotFound)
+    record_change(tx, id, now, &event, Some(audited)).await
 }
 
 /// The requester's objection (keberatan) to an information request's
@@ -1450,9 +1516,7 @@ pub async fn object(tx: &mut Tx<'_>, id: ReportId, reason: &str) -> StoreResult<
         public_note: Some(reason),
         private_note: None,
     };
-    insert_event(tx, id, now, &event).await?;
-    changes::record(tx, Entity::Report, &id.to_string()).await?;
-    get_tx(tx, id).await?.ok_or(StoreError::NotFound)
+    record_change(tx, id, now, &event, None).await
 }
 
 // ------------------------------------------------------------ hand-overs
@@ -1472,10 +1536,7 @@ pub async fn record_handover(
     method: &str,
     actor: Option<UserId>,
 ) -> StoreResult<Report> {
-    let before = get_tx(tx, id).await?.ok_or(StoreError::NotFound)?;
-    if before.version != version {
-        return Err(StoreError::Stale);
-    }
+    let before = current(tx, id, version).await?;
     if !HANDOVER_METHODS.contains(&method) {
         return Err(StoreError::Invalid(FieldError::new("method", ValidationCode::InvalidChoice)));
     }
@@ -1491,13 +1552,14 @@ pub async fn record_handover(
         return Err(not_allowed());
     };
     let now = Timestamp::now();
-    exec!(
+    let updated = exec!(
         tx,
         sqlx::query("UPDATE reports SET updated_at = $1, version = version + 1 WHERE id = $2 AND version = $3")
             .bind(now.millis())
             .bind(id.to_string())
             .bind(version)
     )?;
+    one_row_or_stale(updated)?;
     let note = format!("{name} ({method})");
     let event = Event {
         step: "handover",
@@ -1507,19 +1569,13 @@ pub async fn record_handover(
         public_note: Some(&note),
         private_note: None,
     };
-    insert_event(tx, id, now, &event).await?;
-    let entry = AuditEntry {
-        actor,
+    let audited = Audited {
         action: action::REPORT_HANDOVER,
-        target_kind: "report",
-        target_id: id.to_string(),
-        scope_region: before.region.clone(),
+        scope: before.region.clone(),
         before: None,
         after: Some(json!({ "org": before.assigned_org, "method": method })),
     };
-    audit::append(tx, &entry).await?;
-    changes::record(tx, Entity::Report, &id.to_string()).await?;
-    get_tx(tx, id).await?.ok_or(StoreError::NotFound)
+    record_change(tx, id, now, &event, Some(audited)).await
 }
 
 /// Longest SP4N-LAPOR! tracking number accepted.
@@ -1537,17 +1593,14 @@ pub async fn record_lapor(
     lapor_tracking: &str,
     actor: Option<UserId>,
 ) -> StoreResult<Report> {
-    let before = get_tx(tx, id).await?.ok_or(StoreError::NotFound)?;
-    if before.version != version {
-        return Err(StoreError::Stale);
-    }
+    let before = current(tx, id, version).await?;
     let number = jembatan_domain::error::required_text("lapor_tracking", lapor_tracking, MAX_LAPOR_TRACKING_CHARS)
         .map_err(StoreError::Invalid)?;
     if matches!(before.status, ReportStatus::Selesai | ReportStatus::Diarsipkan) {
         return Err(not_allowed());
     }
     let now = Timestamp::now();
-    exec!(
+    let updated = exec!(
         tx,
         sqlx::query(
             "UPDATE reports SET lapor_tracking = $1, updated_at = $2, version = version + 1 \
@@ -1558,6 +1611,7 @@ pub async fn record_lapor(
         .bind(id.to_string())
         .bind(version)
     )?;
+    one_row_or_stale(updated)?;
     let event = Event {
         step: "handover_lapor",
         status_after: before.status,
@@ -1566,17 +1620,11 @@ pub async fn record_lapor(
         public_note: Some(&number),
         private_note: None,
     };
-    insert_event(tx, id, now, &event).await?;
-    let entry = AuditEntry {
-        actor,
+    let audited = Audited {
         action: action::REPORT_HANDOVER_LAPOR,
-        target_kind: "report",
-        target_id: id.to_string(),
-        scope_region: before.region.clone(),
+        scope: before.region.clone(),
         before: None,
         after: Some(json!({ "lapor_tracking": number })),
     };
-    audit::append(tx, &entry).await?;
-    changes::record(tx, Entity::Report, &id.to_string()).await?;
-    get_tx(tx, id).await?.ok_or(StoreError::NotFound)
+    record_change(tx, id, now, &event, Some(audited)).await
 }

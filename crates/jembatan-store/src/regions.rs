@@ -14,6 +14,7 @@ use serde::Serialize;
 use crate::changes::{self, Entity};
 use crate::db::{Db, Tx, insert_rows};
 use crate::error::{StoreError, StoreResult};
+use crate::organisations::{Args, bind_args};
 use crate::{exec, on_pool};
 
 /// Where the embedded data comes from; recorded when it is imported.
@@ -276,6 +277,24 @@ pub async fn children(db: &Db, code: &RegionCode) -> StoreResult<Vec<RegionRow>>
 pub async fn provinces(db: &Db) -> StoreResult<Vec<RegionRow>> {
     let sql = format!("SELECT {COLUMNS} FROM regions WHERE parent_code IS NULL ORDER BY name");
     Ok(on_pool!(db, pool => sqlx::query_as::<_, RegionRow>(&sql).fetch_all(pool).await)?)
+}
+
+/// The names of the regions `codes` (codes not stored are left out), in
+/// one read.
+pub async fn names(db: &Db, codes: &[&RegionCode]) -> StoreResult<HashMap<String, String>> {
+    let mut codes: Vec<&str> = codes.iter().map(|c| c.as_str()).collect();
+    codes.sort_unstable();
+    codes.dedup();
+    let mut found = HashMap::new();
+    for chunk in codes.chunks(crate::db::rows_per_statement(db.backend(), 1)) {
+        let mut args = Args::default();
+        let list: Vec<String> = chunk.iter().map(|code| args.text(*code)).collect();
+        let sql = format!("SELECT code, name FROM regions WHERE code IN ({})", list.join(", "));
+        let rows: Vec<(String, String)> =
+            on_pool!(db, pool => bind_args!(sqlx::query_as(&sql), args).fetch_all(pool).await)?;
+        found.extend(rows);
+    }
+    Ok(found)
 }
 
 /// `code` and every region above it, from the province down. Codes not

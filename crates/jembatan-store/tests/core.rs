@@ -162,6 +162,11 @@ contract_tests! {
         let chain: Vec<String> = regions::lineage(&db, &code("35.23.01.2001")).await.unwrap().into_iter().map(|r| r.code).collect();
         assert_eq!(chain, ["35", "35.23", "35.23.01", "35.23.01.2001"]);
         assert!(regions::get(&db, &code("35.99")).await.unwrap().is_none());
+        let (tuban_code, village, unknown) = (code("35.23"), code("35.23.01.2001"), code("35.99"));
+        let names = regions::names(&db, &[&tuban_code, &village, &tuban_code, &unknown]).await.unwrap();
+        assert_eq!(names.len(), 2, "each known code once, unknown ones left out: {names:?}");
+        assert_eq!(names["35.23"], "Kabupaten Tuban");
+        assert_eq!(names["35.23.01.2001"], regions::get(&db, &village).await.unwrap().unwrap().name);
 
         let found = regions::search(&db, "TUB", None, 20).await.unwrap();
         assert_eq!(found[0].code, "35.23", "a regency whose name starts a word ranks first");

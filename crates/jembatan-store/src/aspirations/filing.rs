@@ -17,21 +17,18 @@
 use std::collections::{BTreeMap, HashSet};
 
 use jembatan_domain::aspiration::{
-    AttachmentId, NewReport, ReportClass, ReportId, ReportStatus, TrackingNumber, contact_key, is_abusive,
-    near_identical,
+    AttachmentId, NewReport, ReportClass, ReportId, ReportStatus, TrackingNumber, is_abusive, near_identical,
 };
 use jembatan_domain::calendar::{INFORMATION_WORKING_DAYS, MAX_UNSETTLED_DAYS, VERIFY_WORKING_DAYS, wib_date};
-use jembatan_domain::contact::{Email, PhoneNumber};
 use jembatan_domain::{FieldError, RegionCode, Timestamp, ValidationCode};
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
 
 use tokio::sync::{Semaphore, mpsc, oneshot};
 
-use super::import::existing;
 use super::{
-    DUPLICATE_WINDOW_MS, Filed, REPORT_FILED_MESSAGE, Report, Submission, TimelineEntry, hex, new_reporter_key,
-    new_tracking, notify, replay,
+    DUPLICATE_WINDOW_MS, Filed, REPORT_FILED_MESSAGE, Report, Submission, TimelineEntry, contact_hash, existing, hex,
+    insert_reporters, new_reporter_key, new_tracking, notify, replay,
 };
 use crate::changes::{self, Entity};
 use crate::db::{Db, Tx, insert_rows, rows_per_statement, value_tuples};
@@ -94,9 +91,12 @@ struct Accepted<'a> {
 
 async fn submit_group(tx: &mut Tx<'_>, filings: &[(&NewReport, &Submission)]) -> StoreResult<Vec<StoreResult<Filed>>> {
     let mut outcomes: Vec<Option<StoreResult<Filed>>> = (0..filings.len()).map(|_| None).collect();
-    // A retry with a key already used gets the first report back.
+    // A retry with a key already used gets the first report back (one
+    // read finds which keys are used).
+    let keys: Vec<&str> = filings.iter().filter_map(|(_, s)| s.idempotency.as_ref().map(|(k, _)| k.as_str())).collect();
+    let used = existing(tx, "SELECT idempotency_key FROM reports WHERE idempotency_key IN", &keys).await?;
     for (position, (_, submission)) in filings.iter().enumerate() {
-        if let Some((key, sha)) = &submission.idempotency {
+        if let Some((key, sha)) = submission.idempotency.as_ref().filter(|(key, _)| used.contains(key)) {
             match replay(tx, key, sha).await {
                 Ok(Some(filed)) => outcomes[position] = Some(Ok(filed)),
                 Ok(None) => {}
@@ -147,7 +147,7 @@ async fn submit_group(tx: &mut Tx<'_>, filings: &[(&NewReport, &Submission)]) ->
             submission,
             id: ReportId::generate(),
             region: place(filing),
-            contact: contact_key(&report.reporter).map(|k| hex(&Sha256::digest(k.as_bytes()))),
+            contact: contact_hash(&report.reporter),
             duplicate_of: None,
             held: is_abusive(&report.title) || is_abusive(&report.description),
             tracking: new_tracking(&place(filing)),
@@ -168,23 +168,11 @@ async fn submit_group(tx: &mut Tx<'_>, filings: &[(&NewReport, &Submission)]) ->
     let (accepted, lost): (Vec<Accepted>, Vec<Accepted>) =
         accepted.into_iter().partition(|report| inserted.contains(&report.id.to_string()));
 
-    insert_rows!(
-        tx,
-        "INSERT INTO report_reporters (report_id, name, phone, email, contact_key, reporter_key)",
-        6,
-        "",
-        accepted,
-        |query, row| {
-            let reporter = &row.report.reporter;
-            query
-                .bind(row.id.to_string())
-                .bind(reporter.name.as_deref())
-                .bind(reporter.phone.as_ref().map(PhoneNumber::as_str))
-                .bind(reporter.email.as_ref().map(Email::as_str))
-                .bind(row.contact.as_deref())
-                .bind(&row.reporter_key)
-        }
-    );
+    let reporters: Vec<_> = accepted
+        .iter()
+        .map(|row| (row.id, &row.report.reporter, row.contact.as_deref(), row.reporter_key.as_str()))
+        .collect();
+    insert_reporters(tx, &reporters).await?;
     insert_rows!(
         tx,
         "INSERT INTO report_events (id, report_id, at, step, status_after, actor_id, org_id, public_note, private_note)",
@@ -330,7 +318,8 @@ async fn flag_duplicates(tx: &mut Tx<'_>, accepted: &mut [Accepted<'_>], now: Ti
         filed_by: Option<String>,
         id: String,
         tracking: String,
-        text: String,
+        title: String,
+        description: String,
     }
     // Two indexed lookups (by contact, by account), not one OR over the
     // day's reports: that would read every report filed today.
@@ -342,19 +331,14 @@ async fn flag_duplicates(tx: &mut Tx<'_>, accepted: &mut [Accepted<'_>], now: Ti
     };
     let contact_list = list(&mut args, &dedup(contacts));
     let account_list = list(&mut args, &dedup(strs(&accounts)));
-    let columns = "p.contact_key, r.filed_by, r.id, r.tracking, r.title || char(10) || r.description AS text, \
-         r.created_at";
-    let columns = match tx.backend() {
-        crate::Backend::Sqlite => columns.to_owned(),
-        crate::Backend::Postgres => columns.replace("char(10)", "chr(10)"),
-    };
+    let columns = "p.contact_key, r.filed_by, r.id, r.tracking, r.title, r.description, r.created_at";
     let sql = format!(
         "SELECT {columns} FROM report_reporters p JOIN reports r ON r.id = p.report_id \
          WHERE p.contact_key IN ({contact_list}) AND r.created_at >= {since} \
          UNION \
          SELECT {columns} FROM reports r JOIN report_reporters p ON p.report_id = r.id \
          WHERE r.filed_by IN ({account_list}) AND r.created_at >= {since} \
-         ORDER BY 6 DESC"
+         ORDER BY 7 DESC"
     );
     let earlier: Vec<Earlier> =
         on_tx!(tx, conn => bind_args!(sqlx::query_as::<_, Earlier>(&sql), args).fetch_all(conn).await)?;
@@ -371,20 +355,29 @@ async fn flag_duplicates(tx: &mut Tx<'_>, accepted: &mut [Accepted<'_>], now: Ti
             .iter()
             .rev()
             .filter(|e| same_reporter(e.contact.as_deref(), e.submission.filed_by.map(|u| u.to_string()).as_deref()))
-            .map(|e| (e.id, e.tracking.clone(), format!("{}\n{}", e.report.title, e.report.description)))
+            .map(|e| (e.id, e.tracking.clone(), text_of(&e.report.title, &e.report.description)))
             .collect();
         for row in earlier.iter().filter(|row| same_reporter(row.contact_key.as_deref(), row.filed_by.as_deref())) {
             let id = parse_stored(&row.id, "report id")?;
-            candidates.push((id, TrackingNumber::from_stored(row.tracking.clone()), row.text.clone()));
+            candidates.push((
+                id,
+                TrackingNumber::from_stored(row.tracking.clone()),
+                text_of(&row.title, &row.description),
+            ));
         }
         candidates.truncate(DUPLICATE_CANDIDATES);
-        let text = format!("{}\n{}", report.report.title, report.report.description);
+        let text = text_of(&report.report.title, &report.report.description);
         report.duplicate_of = candidates
             .into_iter()
             .find(|(_, _, earlier)| near_identical(earlier, &text))
             .map(|(id, tracking, _)| (id, tracking));
     }
     Ok(())
+}
+
+/// What duplicates are compared on.
+fn text_of(title: &str, description: &str) -> String {
+    format!("{title}\n{description}")
 }
 
 /// Draws the tracking numbers again for the reports whose number is taken

@@ -12,26 +12,24 @@
 use std::collections::{HashMap, HashSet};
 
 use jembatan_domain::aspiration::{
-    Channel, NewReport, ReportClass, ReportId, ReportStatus, ReportStep, TrackingNumber, contact_key, is_abusive,
-    transition,
+    Channel, NewReport, ReportClass, ReportId, ReportStatus, ReportStep, TrackingNumber, is_abusive, transition,
 };
 use jembatan_domain::calendar::{
     INFORMATION_WORKING_DAYS, MAX_UNSETTLED_DAYS, VERIFY_WORKING_DAYS, WorkingCalendar, wib_date,
 };
-use jembatan_domain::contact::{Email, PhoneNumber};
 use jembatan_domain::organisation::OrgKind;
 use jembatan_domain::{FieldError, OrgId, RegionCode, Timestamp, ValidationCode};
 use serde_json::json;
-use sha2::{Digest, Sha256};
 
-use super::{handles_region, hex, needs_public_note, new_reporter_key, stage_deadline};
+use super::{
+    contact_hash, existing, handles_region, insert_reporters, needs_public_note, new_reporter_key, stage_deadline,
+};
 use crate::audit::{self, AuditEntry, action};
 use crate::changes::{self, Entity};
 use crate::db::{Tx, insert_rows};
 use crate::error::{StoreError, StoreResult};
 use crate::holidays::calendar_between;
-use crate::on_tx;
-use crate::organisations::parse_stored;
+use crate::organisations;
 
 /// What happened to a case after it was filed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,9 +61,6 @@ pub struct ImportCounts {
     /// Already stored under their tracking number: left as they were.
     pub existing: u64,
 }
-
-/// Most values one `IN (...)` list binds.
-const IN_LIST: usize = 500;
 
 /// Stores reports with their histories; the ones whose tracking number is
 /// taken are left alone. Every history is checked first (allowed
@@ -139,23 +134,15 @@ pub async fn import_many(tx: &mut Tx<'_>, reports: &[ImportedReport]) -> StoreRe
                 .bind(row.closed_at.map(Timestamp::millis))
         }
     );
-    insert_rows!(
-        tx,
-        "INSERT INTO report_reporters (report_id, name, phone, email, contact_key, reporter_key)",
-        6,
-        "",
-        rows,
-        |query, row| {
-            let reporter = &row.imported.report.reporter;
-            query
-                .bind(row.id.to_string())
-                .bind(reporter.name.as_deref())
-                .bind(reporter.phone.as_ref().map(PhoneNumber::as_str))
-                .bind(reporter.email.as_ref().map(Email::as_str))
-                .bind(contact_key(reporter).map(|k| hex(&Sha256::digest(k.as_bytes()))))
-                .bind(new_reporter_key())
-        }
-    );
+    let contacts: Vec<Option<String>> = rows.iter().map(|row| contact_hash(&row.imported.report.reporter)).collect();
+    let keys: Vec<String> = rows.iter().map(|_| new_reporter_key()).collect();
+    let reporters: Vec<_> = rows
+        .iter()
+        .zip(&contacts)
+        .zip(&keys)
+        .map(|((row, contact), key)| (row.id, &row.imported.report.reporter, contact.as_deref(), key.as_str()))
+        .collect();
+    insert_reporters(tx, &reporters).await?;
     let events: Vec<(ReportId, &EventRow)> =
         rows.iter().flat_map(|row| row.events.iter().map(|e| (row.id, e))).collect();
     insert_rows!(
@@ -363,53 +350,22 @@ async fn check_references(tx: &mut Tx<'_>, reports: &[&ImportedReport]) -> Store
 
 /// The bodies the histories dispatch to, with their kind and region.
 async fn handlers(tx: &mut Tx<'_>, reports: &[&ImportedReport]) -> StoreResult<Handlers> {
-    let mut ids: Vec<String> = reports
+    let mut ids: Vec<OrgId> = reports
         .iter()
         .flat_map(|r| r.history.iter())
         .filter_map(|(_, event)| match event {
-            ImportedEvent::Step { org: Some(org), .. } => Some(org.to_string()),
+            ImportedEvent::Step { org: Some(org), .. } => Some(*org),
             _ => None,
         })
         .collect();
     ids.sort_unstable();
     ids.dedup();
+    // A handful of bodies per batch: one lookup each.
     let mut found = Handlers::new();
-    for chunk in ids.chunks(IN_LIST) {
-        let sql =
-            format!("SELECT id, kind, region_code FROM organisations WHERE id IN ({})", placeholders(chunk.len()));
-        let rows: Vec<(String, String, String)> = on_tx!(tx, conn => {
-            let mut query = sqlx::query_as(&sql);
-            for id in chunk {
-                query = query.bind(id);
-            }
-            query.fetch_all(conn).await
-        })?;
-        for (id, kind, region) in rows {
-            let Some(kind) = OrgKind::parse(&kind) else { continue };
-            found.insert(parse_stored(&id, "organisation id")?, (kind, parse_stored(&region, "region code")?));
+    for id in ids {
+        if let Some(org) = organisations::org_ref_tx(tx, id).await? {
+            found.insert(id, (org.kind, org.region));
         }
     }
     Ok(found)
-}
-
-/// The values of `values` that `select` (a query ending in `IN`, selecting
-/// one text column) finds.
-pub(super) async fn existing(tx: &mut Tx<'_>, select: &str, values: &[&str]) -> StoreResult<HashSet<String>> {
-    let mut found = HashSet::new();
-    for chunk in values.chunks(IN_LIST) {
-        let sql = format!("{select} ({})", placeholders(chunk.len()));
-        let rows: Vec<String> = on_tx!(tx, conn => {
-            let mut query = sqlx::query_scalar(&sql);
-            for value in chunk {
-                query = query.bind(*value);
-            }
-            query.fetch_all(conn).await
-        })?;
-        found.extend(rows);
-    }
-    Ok(found)
-}
-
-fn placeholders(n: usize) -> String {
-    (1..=n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
 }

@@ -27,7 +27,7 @@ use subtle::ConstantTimeEq;
 use crate::auth::{ClientIp, Viewer};
 use crate::error::{AppError, message_key};
 use crate::forms::FormErrors;
-use crate::html::admin::{Choice, Fields, choices, region_label};
+use crate::html::admin::{Choice, Fields, RegionLabels, choices, region_label};
 use crate::html::common::{format_time, private_page, redirect, render_private};
 use crate::layout::{Ctx, Page};
 use crate::media::{self, MediaError, UploadLimits};
@@ -400,8 +400,10 @@ pub async fn list(ctx: Ctx, viewer: Viewer, Query(query): Query<ListQuery>) -> R
         aspirations::public_reports(&ctx.state.db, &filter, LIST_PAGE + 1, (page_number - 1) * LIST_PAGE).await?;
     let categories = aspirations::categories(&ctx.state.db).await?;
     let now = Timestamp::now();
+    let shown = &reports[..reports.len().min(LIST_PAGE as usize)];
+    let regions = RegionLabels::load(&ctx, &shown.iter().map(|r| &r.region).collect::<Vec<_>>()).await?;
     let mut rows = Vec::new();
-    for report in reports.iter().take(LIST_PAGE as usize) {
+    for report in shown {
         let (status, status_class) = status_label(&ctx, report.status);
         let days = (now.millis() - report.created_at.millis()) / (24 * 3600 * 1000);
         rows.push(PublicRow {
@@ -409,7 +411,7 @@ pub async fn list(ctx: Ctx, viewer: Viewer, Query(query): Query<ListQuery>) -> R
             tracking: report.tracking.to_string(),
             title: report.title.clone(),
             category: category_name(&categories, &report.category, ctx.t.lang()),
-            region: region_label(&ctx, &report.region).await?,
+            region: regions.label(&report.region),
             status,
             status_class,
             age: ctx.t.num("report-age-days", "days", days),
@@ -737,13 +739,9 @@ pub async fn respond(
         _ => return Err(AppError::bad_request("invalid_choice")),
     };
     let id = report.id;
-    let result =
+    let written =
         ctx.state.db.write(move |tx| Box::pin(async move { aspirations::respond(tx, id, &response).await })).await;
-    match result {
-        Ok(_) => Ok(redirect(&ctx, &format!("{}?kunci={}", tracking_path(&tracking), form.kunci))),
-        Err(StoreError::Invalid(e)) => refuse_response(&ctx, &viewer, &report, query, e).await,
-        Err(e) => Err(e.into()),
-    }
+    answer_response(&ctx, &viewer, &report, query, written.map(|_| tracking)).await
 }
 
 /// Forms a logged-in person posts act in their account's name: they must
@@ -829,11 +827,26 @@ pub async fn object(
         Err(e) => return refuse_response(&ctx, &viewer, &report, query, e).await,
     };
     let id = report.id;
-    let result =
+    let written =
         ctx.state.db.write(move |tx| Box::pin(async move { aspirations::object(tx, id, &reason).await })).await;
-    match result {
-        Ok(_) => Ok(redirect(&ctx, &format!("{}?kunci={}", tracking_path(&tracking), form.kunci))),
-        Err(StoreError::Invalid(e)) => refuse_response(&ctx, &viewer, &report, query, e).await,
+    answer_response(&ctx, &viewer, &report, query, written.map(|_| tracking)).await
+}
+
+/// Answers a reporter's form once written: back to the tracking page with
+/// their key, or the page again with the refusal.
+async fn answer_response(
+    ctx: &Ctx,
+    viewer: &Viewer,
+    report: &Report,
+    query: TrackQuery,
+    written: Result<TrackingNumber, StoreError>,
+) -> Result<Response, AppError> {
+    match written {
+        Ok(tracking) => {
+            let key = query.kunci.clone().unwrap_or_default();
+            Ok(redirect(ctx, &format!("{}?kunci={key}", tracking_path(&tracking))))
+        }
+        Err(StoreError::Invalid(e)) => refuse_response(ctx, viewer, report, query, e).await,
         Err(e) => Err(e.into()),
     }
 }

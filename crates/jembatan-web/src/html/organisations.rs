@@ -106,17 +106,9 @@ pub fn kind_label(ctx: &Ctx, org: &Organisation) -> String {
     }
 }
 
-/// The names of the regions `codes`, each looked up once.
+/// The names of the regions `codes`, by code, in one read.
 pub async fn region_names(state: &AppState, codes: &[&RegionCode]) -> Result<HashMap<String, String>, AppError> {
-    let mut names = HashMap::new();
-    for code in codes {
-        if !names.contains_key(code.as_str())
-            && let Some(row) = regions::get(&state.db, code).await?
-        {
-            names.insert(row.code, row.name);
-        }
-    }
-    Ok(names)
+    Ok(regions::names(&state.db, codes).await?)
 }
 
 /// An organisation as a list shows it.

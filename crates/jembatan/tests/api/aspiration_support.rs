@@ -7,7 +7,7 @@ use jembatan_domain::OrgId;
 use jembatan_domain::aspiration::{Channel, Filing, ReportForm, ReportId, ReportStep};
 use jembatan_domain::calendar::wib_date;
 use jembatan_domain::{RegionCode, Timestamp};
-use jembatan_store::aspirations::{self, NewAttachment, StepInput, Submission};
+use jembatan_store::aspirations::{self, Filed, NewAttachment, StepInput, Submission};
 use reqwest::multipart::{Form, Part};
 
 use crate::helpers::{TestApp, Visitor};
@@ -34,23 +34,32 @@ pub async fn file(app: &TestApp, form: &ReportForm) -> String {
 
 /// Files `form` with attachments; returns the report's id and tracking number.
 pub async fn file_with(app: &TestApp, form: &ReportForm, attachments: Vec<NewAttachment>) -> (ReportId, String) {
-    let report = form
-        .validate(Filing { with_account: false, region_may_be_located: false }, wib_date(Timestamp::now()))
-        .expect("a valid report");
+    let filed = file_through_store(app, form, Channel::Web, attachments).await;
+    (filed.id, filed.tracking.to_string())
+}
+
+/// Files `form` through the store on `channel`; Open311 may give a
+/// location without a region.
+async fn file_through_store(
+    app: &TestApp,
+    form: &ReportForm,
+    channel: Channel,
+    attachments: Vec<NewAttachment>,
+) -> Filed {
+    let filing = Filing { with_account: false, region_may_be_located: channel == Channel::Open311 };
+    let report = form.validate(filing, wib_date(Timestamp::now())).expect("a valid report");
     let submission = Submission {
-        channel: Channel::Web,
+        channel,
         filed_by: None,
         facilitated_by: None,
         province: RegionCode::parse("35").unwrap(),
         idempotency: None,
         attachments,
     };
-    let filed = app
-        .db
+    app.db
         .write(move |tx| Box::pin(async move { aspirations::submit(tx, &report, &submission).await }))
         .await
-        .expect("filed");
-    (filed.id, filed.tracking.to_string())
+        .expect("filed")
 }
 
 /// Verifies a fresh report and dispatches it to `org` (its version is then 3).
@@ -113,22 +122,7 @@ pub fn information_request() -> ReportForm {
 
 /// [`answered`] for any form.
 pub async fn answered_form(app: &TestApp, org: OrgId, form: ReportForm) -> (String, String) {
-    let report = form
-        .validate(Filing { with_account: false, region_may_be_located: false }, wib_date(Timestamp::now()))
-        .expect("a valid report");
-    let submission = Submission {
-        channel: Channel::Web,
-        filed_by: None,
-        facilitated_by: None,
-        province: RegionCode::parse("35").unwrap(),
-        idempotency: None,
-        attachments: Vec::new(),
-    };
-    let filed = app
-        .db
-        .write(move |tx| Box::pin(async move { aspirations::submit(tx, &report, &submission).await }))
-        .await
-        .expect("filed");
+    let filed = file_through_store(app, &form, Channel::Web, Vec::new()).await;
     dispatch(app, filed.id, org).await;
     let answer =
         StepInput { step: ReportStep::Answer, org: None, public_note: Some("Selesai.".into()), private_note: None };
@@ -146,22 +140,7 @@ pub async fn located(app: &TestApp) -> ReportId {
     form.region.clear();
     form.lat = "-6.95".into();
     form.lon = "112.05".into();
-    let report = form
-        .validate(Filing { with_account: false, region_may_be_located: true }, wib_date(Timestamp::now()))
-        .expect("a valid located report");
-    let submission = Submission {
-        channel: Channel::Open311,
-        filed_by: None,
-        facilitated_by: None,
-        province: RegionCode::parse("35").unwrap(),
-        idempotency: None,
-        attachments: Vec::new(),
-    };
-    app.db
-        .write(move |tx| Box::pin(async move { aspirations::submit(tx, &report, &submission).await }))
-        .await
-        .expect("filed")
-        .id
+    file_through_store(app, &form, Channel::Open311, Vec::new()).await.id
 }
 
 /// Files a report with an insult in it (held for moderation).

@@ -13,18 +13,19 @@ use askama::Template;
 use axum::extract::{Path, Query};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use futures::future::BoxFuture;
 use jembatan_domain::aspiration::{ReportId, ReportRef, ReportStatus, ReportStep, ReporterMode, transition};
 use jembatan_domain::authz::{Action, Resource, report_queue_scope};
 use jembatan_domain::organisation::{OrgKind, WorkCategory};
-use jembatan_domain::{FieldError, OrgId, RegionLevel, Timestamp, ValidationCode};
+use jembatan_domain::{FieldError, OrgId, RegionLevel, Timestamp, UserId, ValidationCode};
 use jembatan_store::aspirations::{self, QueueFilter, Report, StepInput};
-use jembatan_store::{StoreError, organisations};
+use jembatan_store::{StoreError, Tx, organisations};
 use serde::Deserialize;
 
 use crate::auth::{CsrfForm, Viewer};
 use crate::error::{AppError, message_key};
 use crate::forms::FormErrors;
-use crate::html::admin::{Choice, NavLink, admin_nav, admin_page, csrf_of, region_label};
+use crate::html::admin::{Choice, NavLink, RegionLabels, admin_nav, admin_page, csrf_of, region_label};
 use crate::html::aspirations::{category_name, class_label, status_label, tracking_path};
 use crate::html::common::{format_time, redirect, render_private};
 use crate::layout::{Ctx, Page};
@@ -113,6 +114,7 @@ pub async fn show_queue(ctx: Ctx, viewer: Viewer, Query(query): Query<QueueQuery
     let reports = aspirations::queue(&ctx.state.db, &scope, &QueueFilter { status }, page_number).await?;
     let categories = aspirations::categories(&ctx.state.db).await?;
     let now = Timestamp::now();
+    let regions = RegionLabels::load(&ctx, &reports.iter().map(|r| &r.region).collect::<Vec<_>>()).await?;
     let mut rows = Vec::with_capacity(reports.len());
     for report in &reports {
         let (status, status_class) = status_label(&ctx, report.status);
@@ -121,7 +123,7 @@ pub async fn show_queue(ctx: Ctx, viewer: Viewer, Query(query): Query<QueueQuery
             href: ctx.t.href(&case_path(report.id)),
             title: report.title.clone(),
             category: category_name(&categories, &report.category, ctx.t.lang()),
-            region: region_label(&ctx, &report.region).await?,
+            region: regions.label(&report.region),
             status,
             status_class,
             filed: format_time(&ctx, report.created_at),
@@ -479,31 +481,17 @@ pub async fn take_step(
     CsrfForm { viewer, form }: CsrfForm<StepForm>,
 ) -> Result<Response, AppError> {
     let (_, step, action) = STEPS.iter().find(|(k, _, _)| *k == key).copied().ok_or(AppError::NotFound)?;
-    let case = load(&ctx, &id).await?;
-    viewer.authorize(action, &Resource::Report(&case))?;
-    let user = viewer.require_user()?.id;
+    let (case, user) = changing(&ctx, &viewer, &id, action).await?;
     let input = match read_step(step, &form) {
         Ok(input) => input,
         Err(e) => return refuse(&ctx, &viewer, &case, &e).await,
     };
     let version = form_version(&form.version)?;
-    let result = ctx
-        .state
-        .db
-        .write(move |tx| {
-            Box::pin(async move { aspirations::take_step(tx, case.id, version, &input, Some(user)).await })
-        })
-        .await;
-    match result {
-        Ok(report) => Ok(redirect(&ctx, &format!("{}?selesai={key}", case_path(report.id)))),
-        Err(StoreError::Invalid(e)) => refuse(&ctx, &viewer, &case, &e).await,
-        Err(StoreError::Stale) => {
-            let errors = FormErrors::general(ctx.t.get("report-stale"));
-            render_case(&ctx, &viewer, &case, CaseExtras { errors, ..CaseExtras::default() }, StatusCode::CONFLICT)
-                .await
-        }
-        Err(e) => Err(e.into()),
-    }
+    let id = case.id;
+    write_change(&ctx, &viewer, &case, &key, move |tx| {
+        Box::pin(async move { aspirations::take_step(tx, id, version, &input, Some(user)).await })
+    })
+    .await
 }
 
 fn read_step(step: ReportStep, form: &StepForm) -> Result<StepInput, FieldError> {
@@ -666,9 +654,7 @@ pub async fn set_region(
     Path(id): Path<String>,
     CsrfForm { viewer, form }: CsrfForm<RegionForm>,
 ) -> Result<Response, AppError> {
-    let case = load(&ctx, &id).await?;
-    viewer.authorize(Action::VerifyReport, &Resource::Report(&case))?;
-    let user = viewer.require_user()?.id;
+    let (case, user) = changing(&ctx, &viewer, &id, Action::VerifyReport).await?;
     let region = match jembatan_domain::RegionCode::parse(&form.region) {
         Ok(region) => region,
         Err(e) => return refuse(&ctx, &viewer, &case, &e).await,
@@ -677,12 +663,10 @@ pub async fn set_region(
     viewer.authorize(Action::VerifyReport, &Resource::Report(&moved))?;
     let version = form_version(&form.version)?;
     let id = case.id;
-    let result = ctx
-        .state
-        .db
-        .write(move |tx| Box::pin(async move { aspirations::set_region(tx, id, version, &region, Some(user)).await }))
-        .await;
-    finish_correction(&ctx, &viewer, &case, result, "wilayah").await
+    write_change(&ctx, &viewer, &case, "wilayah", move |tx| {
+        Box::pin(async move { aspirations::set_region(tx, id, version, &region, Some(user)).await })
+    })
+    .await
 }
 
 /// `POST /admin/aspirasi/{id}/moderasi`: clears a report held for moderation.
@@ -691,27 +675,36 @@ pub async fn clear_moderation(
     Path(id): Path<String>,
     CsrfForm { viewer, form }: CsrfForm<StepForm>,
 ) -> Result<Response, AppError> {
-    let case = load(&ctx, &id).await?;
-    viewer.authorize(Action::VerifyReport, &Resource::Report(&case))?;
-    let user = viewer.require_user()?.id;
+    let (case, user) = changing(&ctx, &viewer, &id, Action::VerifyReport).await?;
     let version = form_version(&form.version)?;
     let id = case.id;
-    let result = ctx
-        .state
-        .db
-        .write(move |tx| Box::pin(async move { aspirations::clear_moderation(tx, id, version, Some(user)).await }))
-        .await;
-    finish_correction(&ctx, &viewer, &case, result, "moderasi").await
+    write_change(&ctx, &viewer, &case, "moderasi", move |tx| {
+        Box::pin(async move { aspirations::clear_moderation(tx, id, version, Some(user)).await })
+    })
+    .await
 }
 
-async fn finish_correction(
+/// The case a form changes, checked for `action`, and the officer acting.
+async fn changing(ctx: &Ctx, viewer: &Viewer, id: &str, action: Action) -> Result<(ReportRef, UserId), AppError> {
+    let case = load(ctx, id).await?;
+    viewer.authorize(action, &Resource::Report(&case))?;
+    Ok((case, viewer.require_user()?.id))
+}
+
+/// Writes an officer's change to a case and answers as the case page
+/// does: back to the case (`?selesai={key}`), the case again with the
+/// refusal, or 409 when someone changed the case since the form was shown.
+async fn write_change<F>(
     ctx: &Ctx,
     viewer: &Viewer,
     case: &ReportRef,
-    result: Result<Report, StoreError>,
     key: &str,
-) -> Result<Response, AppError> {
-    match result {
+    write: F,
+) -> Result<Response, AppError>
+where
+    F: for<'t, 'c> FnOnce(&'t mut Tx<'c>) -> BoxFuture<'t, Result<Report, StoreError>> + Send + 'static,
+{
+    match ctx.state.db.write(write).await {
         Ok(report) => Ok(redirect(ctx, &format!("{}?selesai={key}", case_path(report.id)))),
         Err(StoreError::Invalid(e)) => refuse(ctx, viewer, case, &e).await,
         Err(StoreError::Stale) => {
@@ -730,23 +723,17 @@ pub async fn extend(
     Path(id): Path<String>,
     CsrfForm { viewer, form }: CsrfForm<StepForm>,
 ) -> Result<Response, AppError> {
-    let case = load(&ctx, &id).await?;
-    viewer.authorize(Action::ExtendInformationRequest, &Resource::Report(&case))?;
-    let user = viewer.require_user()?.id;
+    let (case, user) = changing(&ctx, &viewer, &id, Action::ExtendInformationRequest).await?;
     let notice = match jembatan_domain::error::required_text("public_note", &form.public_note, MAX_NOTE_CHARS) {
         Ok(notice) => notice,
         Err(e) => return refuse(&ctx, &viewer, &case, &e).await,
     };
     let version = form_version(&form.version)?;
     let id = case.id;
-    let result = ctx
-        .state
-        .db
-        .write(move |tx| {
-            Box::pin(async move { aspirations::extend_answer(tx, id, version, &notice, Some(user)).await })
-        })
-        .await;
-    finish_correction(&ctx, &viewer, &case, result, "perpanjang").await
+    write_change(&ctx, &viewer, &case, "perpanjang", move |tx| {
+        Box::pin(async move { aspirations::extend_answer(tx, id, version, &notice, Some(user)).await })
+    })
+    .await
 }
 
 // ------------------------------------------------------------ hand-overs
@@ -848,20 +835,14 @@ pub async fn record_handover(
     Path(id): Path<String>,
     CsrfForm { viewer, form }: CsrfForm<HandoverForm>,
 ) -> Result<Response, AppError> {
-    let case = load(&ctx, &id).await?;
-    viewer.authorize(Action::VerifyReport, &Resource::Report(&case))?;
-    let user = viewer.require_user()?.id;
+    let (case, user) = changing(&ctx, &viewer, &id, Action::VerifyReport).await?;
     let version = form_version(&form.version)?;
     let id = case.id;
     let method = form.method.trim().to_owned();
-    let result = ctx
-        .state
-        .db
-        .write(move |tx| {
-            Box::pin(async move { aspirations::record_handover(tx, id, version, &method, Some(user)).await })
-        })
-        .await;
-    finish_correction(&ctx, &viewer, &case, result, "serah-terima").await
+    write_change(&ctx, &viewer, &case, "serah-terima", move |tx| {
+        Box::pin(async move { aspirations::record_handover(tx, id, version, &method, Some(user)).await })
+    })
+    .await
 }
 
 #[derive(Template)]
@@ -901,16 +882,12 @@ pub async fn record_lapor(
     Path(id): Path<String>,
     CsrfForm { viewer, form }: CsrfForm<HandoverForm>,
 ) -> Result<Response, AppError> {
-    let case = load(&ctx, &id).await?;
-    viewer.authorize(Action::VerifyReport, &Resource::Report(&case))?;
-    let user = viewer.require_user()?.id;
+    let (case, user) = changing(&ctx, &viewer, &id, Action::VerifyReport).await?;
     let version = form_version(&form.version)?;
     let id = case.id;
     let number = form.lapor_tracking.clone();
-    let result = ctx
-        .state
-        .db
-        .write(move |tx| Box::pin(async move { aspirations::record_lapor(tx, id, version, &number, Some(user)).await }))
-        .await;
-    finish_correction(&ctx, &viewer, &case, result, "lapor").await
+    write_change(&ctx, &viewer, &case, "lapor", move |tx| {
+        Box::pin(async move { aspirations::record_lapor(tx, id, version, &number, Some(user)).await })
+    })
+    .await
 }

@@ -7,6 +7,7 @@
 //! [`authz::administered_regions`] and the organisations of the viewer's
 //! grants, never by looking at role names here.
 
+use std::collections::HashMap;
 use std::str::FromStr;
 
 use askama::Template;
@@ -168,6 +169,20 @@ pub async fn region_name(ctx: &Ctx, code: &RegionCode) -> Result<String, AppErro
 /// `Name (code)`, how admin pages name a region.
 pub async fn region_label(ctx: &Ctx, code: &RegionCode) -> Result<String, AppError> {
     Ok(format!("{} ({code})", region_name(ctx, code).await?))
+}
+
+/// `Name (code)` of the regions of a list page, read at once.
+pub struct RegionLabels(HashMap<String, String>);
+
+impl RegionLabels {
+    pub async fn load(ctx: &Ctx, codes: &[&RegionCode]) -> Result<RegionLabels, AppError> {
+        Ok(RegionLabels(regions::names(&ctx.state.db, codes).await?))
+    }
+
+    /// As [`region_label`] names it.
+    pub fn label(&self, code: &RegionCode) -> String {
+        format!("{} ({code})", self.0.get(code.as_str()).map(String::as_str).unwrap_or(code.as_str()))
+    }
 }
 
 /// One option of a `<select>` or one checkbox.
