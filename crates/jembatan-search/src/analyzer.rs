@@ -15,6 +15,13 @@
 //!    suffixes (`-kan`, `-an`, `-i`), so `pembangunan`, `membangun`,
 //!    `dibangun` and `bangunan` all index as `bangun`.
 //!
+//! [`indonesian_pairs`] (registered as [`PAIRS_ANALYZER`]) runs the same
+//! pipeline and then joins each term to the next (`dana desa`): indexed
+//! beside the text fields, these pairs let a quoted phrase be answered from
+//! one posting list instead of intersecting two common words' lists and
+//! checking their positions. Stop words between two words do not break a
+//! pair (`dana untuk desa` holds the pair `dana desa`).
+//!
 //! The Snowball rules cannot undo every nasal assimilation: `menanam`
 //! (from `tanam`) stems to `anam`, `menerima` (from `terima`) to `erima`.
 //! The tests pin what conflates and what does not.
@@ -28,6 +35,9 @@ use tantivy::tokenizer::{
 
 /// The name the analyser is registered under in every index.
 pub const ANALYZER: &str = "jembatan_id";
+
+/// The name the pairs analyser ([`indonesian_pairs`]) is registered under.
+pub const PAIRS_ANALYZER: &str = "jembatan_id_pairs";
 
 /// Longest token kept, in bytes; longer runs are codes or garbage, not words.
 pub const MAX_TOKEN_BYTES: usize = 40;
@@ -175,6 +185,21 @@ pub const STOP_WORDS: &[&str] = &[
 /// The analyser documents and queries go through; registered under
 /// [`ANALYZER`].
 pub fn indonesian() -> TextAnalyzer {
+    indonesian_builder().build()
+}
+
+/// [`indonesian`], each term joined to the next: `jalan desa rusak` gives
+/// `jalan desa` and `desa rusak`.
+pub fn indonesian_pairs() -> TextAnalyzer {
+    indonesian_builder().filter(Pairs).build()
+}
+
+/// The pair term of two analysed terms, as [`indonesian_pairs`] indexes it.
+pub fn pair_term(first: &str, second: &str) -> String {
+    format!("{first} {second}")
+}
+
+fn indonesian_builder() -> tantivy::tokenizer::TextAnalyzerBuilder<impl Tokenizer> {
     TextAnalyzer::builder(IndonesianTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES + 1))
         .filter(LowerCaser)
@@ -183,7 +208,6 @@ pub fn indonesian() -> TextAnalyzer {
         // phrases still line up.
         .filter(StopWordFilter::remove(STOP_WORDS.iter().map(|w| w.to_string())))
         .filter(IndonesianStemmer)
-        .build()
 }
 
 /// The terms `text` analyses to, in order; for tests and diagnostics.
@@ -336,6 +360,70 @@ impl<S: TokenStream> TokenStream for StemmerStream<S> {
     }
 }
 
+// ---------------------------------------------------------------------------
+// Pairs
+
+/// Joins each term to the next one (see [`indonesian_pairs`]).
+#[derive(Clone, Copy, Default)]
+pub struct Pairs;
+
+impl TokenFilter for Pairs {
+    type Tokenizer<T: Tokenizer> = PairsFilter<T>;
+
+    fn transform<T: Tokenizer>(self, tokenizer: T) -> PairsFilter<T> {
+        PairsFilter { inner: tokenizer }
+    }
+}
+
+/// [`Pairs`] applied to a tokenizer.
+#[derive(Clone)]
+pub struct PairsFilter<T> {
+    inner: T,
+}
+
+impl<T: Tokenizer> Tokenizer for PairsFilter<T> {
+    type TokenStream<'a> = PairsStream<T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        PairsStream { tail: self.inner.token_stream(text), previous: None, pair: Token::default() }
+    }
+}
+
+/// The stream of [`PairsFilter`]: one token per two consecutive terms,
+/// spanning both.
+pub struct PairsStream<S> {
+    tail: S,
+    /// The last term read and where it started.
+    previous: Option<(String, usize)>,
+    pair: Token,
+}
+
+impl<S: TokenStream> TokenStream for PairsStream<S> {
+    fn advance(&mut self) -> bool {
+        while self.tail.advance() {
+            let token = self.tail.token();
+            let previous = self.previous.replace((token.text.clone(), token.offset_from));
+            if let Some((first, from)) = previous {
+                self.pair.text = pair_term(&first, &token.text);
+                self.pair.offset_from = from;
+                self.pair.offset_to = token.offset_to;
+                self.pair.position = self.pair.position.wrapping_add(1);
+                self.pair.position_length = 1;
+                return true;
+            }
+        }
+        false
+    }
+
+    fn token(&self) -> &Token {
+        &self.pair
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.pair
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::collections::HashSet;
@@ -379,6 +467,24 @@ mod tests {
             assert!(word.bytes().all(|b| b.is_ascii_lowercase()), "{word}");
         }
         assert!(STOP_WORDS.len() >= 100, "{} stop words", STOP_WORDS.len());
+    }
+
+    #[test]
+    fn pairs_join_each_stemmed_term_to_the_next_across_stop_words() {
+        let mut analyzer = indonesian_pairs();
+        let mut stream = analyzer.token_stream("Dana untuk desa, pembangunan jalan");
+        let mut pairs = Vec::new();
+        while stream.advance() {
+            let t = stream.token();
+            pairs.push((t.text.clone(), t.offset_from, t.offset_to));
+        }
+        assert_eq!(
+            pairs,
+            [("dana desa".to_owned(), 0, 15), ("desa bangun".to_owned(), 11, 28), ("bangun jalan".to_owned(), 17, 34),]
+        );
+        assert_eq!(pair_term("dana", "desa"), "dana desa");
+        let mut one_word = indonesian_pairs();
+        assert!(!one_word.token_stream("desa").advance());
     }
 
     #[test]

@@ -1,7 +1,9 @@
 //! The index's schema and the document it holds for one published item.
 //!
 //! Text fields (title, summary, body) go through the Indonesian analyser
-//! with positions (phrases, snippets); filter fields are exact terms. A
+//! with positions (snippets); each also has a pairs field (its terms joined
+//! two by two, see [`indonesian_pairs`](crate::analyzer::indonesian_pairs))
+//! that answers quoted phrases; filter fields are exact terms. A
 //! target region is indexed with every code above it, so a filter on a
 //! regency matches items targeted at any of its districts or villages.
 
@@ -12,11 +14,11 @@ use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value,
 };
 
-use crate::analyzer::ANALYZER;
+use crate::analyzer::{ANALYZER, PAIRS_ANALYZER};
 
 /// Bumped whenever the schema or the analyser changes what is indexed; an
 /// index on disk written under another version is rebuilt from scratch.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// How much more a match in the title weighs than one in the body.
 pub const TITLE_BOOST: f32 = 3.0;
@@ -57,6 +59,10 @@ pub struct Fields {
     pub title: Field,
     pub summary: Field,
     pub body: Field,
+    /// The pairs of the title's, summary's and body's terms.
+    pub title_pairs: Field,
+    pub summary_pairs: Field,
+    pub body_pairs: Field,
     pub topics: Field,
     pub regions: Field,
     pub org_id: Field,
@@ -72,6 +78,9 @@ pub mod field {
     pub const TITLE: &str = "title";
     pub const SUMMARY: &str = "summary";
     pub const BODY: &str = "body";
+    pub const TITLE_PAIRS: &str = "title_pairs";
+    pub const SUMMARY_PAIRS: &str = "summary_pairs";
+    pub const BODY_PAIRS: &str = "body_pairs";
     pub const TOPICS: &str = "topics";
     pub const REGIONS: &str = "regions";
     pub const ORG_ID: &str = "org_id";
@@ -85,12 +94,19 @@ pub fn schema() -> Schema {
     let text = TextOptions::default().set_stored().set_indexing_options(
         TextFieldIndexing::default().set_tokenizer(ANALYZER).set_index_option(IndexRecordOption::WithFreqsAndPositions),
     );
+    // Frequencies for scoring; positions are not needed, a pair is the phrase.
+    let pairs = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default().set_tokenizer(PAIRS_ANALYZER).set_index_option(IndexRecordOption::WithFreqs),
+    );
     let mut builder = Schema::builder();
     builder.add_text_field(field::ID, STRING | STORED);
     builder.add_text_field(field::KIND, STRING | STORED);
     builder.add_text_field(field::TITLE, text.clone());
     builder.add_text_field(field::SUMMARY, text.clone());
     builder.add_text_field(field::BODY, text);
+    builder.add_text_field(field::TITLE_PAIRS, pairs.clone());
+    builder.add_text_field(field::SUMMARY_PAIRS, pairs.clone());
+    builder.add_text_field(field::BODY_PAIRS, pairs);
     builder.add_text_field(field::TOPICS, STRING);
     builder.add_text_field(field::REGIONS, STRING);
     builder.add_text_field(field::ORG_ID, STRING);
@@ -110,6 +126,9 @@ impl Fields {
             title: get(field::TITLE),
             summary: get(field::SUMMARY),
             body: get(field::BODY),
+            title_pairs: get(field::TITLE_PAIRS),
+            summary_pairs: get(field::SUMMARY_PAIRS),
+            body_pairs: get(field::BODY_PAIRS),
             topics: get(field::TOPICS),
             regions: get(field::REGIONS),
             org_id: get(field::ORG_ID),
@@ -127,6 +146,9 @@ impl Fields {
         out.add_text(self.title, &doc.title);
         out.add_text(self.summary, &doc.summary);
         out.add_text(self.body, &doc.body);
+        out.add_text(self.title_pairs, &doc.title);
+        out.add_text(self.summary_pairs, &doc.summary);
+        out.add_text(self.body_pairs, &doc.body);
         for topic in &doc.topics {
             out.add_text(self.topics, topic);
         }

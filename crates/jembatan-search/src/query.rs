@@ -10,6 +10,12 @@
 //! [`TITLE_BOOST`] times one in the body, in the summary [`SUMMARY_BOOST`]
 //! times. Ties, and lists without text, go newest first. Filters narrow
 //! without changing scores.
+//!
+//! A quoted phrase is answered from the pairs fields (see
+//! [`crate::index`]): `"dana desa"` is the one term `dana desa`, a longer
+//! phrase every pair of its consecutive words. Its words must stand next to
+//! each other, stop words aside. A phrase with slop (`"dana desa"~2`) is
+//! checked by position as typed.
 
 use std::ops::Bound;
 
@@ -18,14 +24,14 @@ use serde::{Deserialize, Serialize};
 use tantivy::collector::sort_key::{SortBySimilarityScore, SortByStaticFastValue};
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{
-    AllQuery, BooleanQuery, ConstScoreQuery, EmptyQuery, Occur, Query, QueryParser, QueryParserError, RangeQuery,
-    TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, PhraseQuery, Query, QueryParser,
+    QueryParserError, RangeQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::snippet::{Snippet, SnippetGenerator};
 use tantivy::{DocAddress, Index, Order, Score, Searcher, TantivyDocument, Term};
 
-use crate::analyzer::ANALYZER;
+use crate::analyzer::{ANALYZER, pair_term};
 use crate::index::{Fields, SUMMARY_BOOST, TITLE_BOOST, field, stored_i64, stored_text};
 
 /// Hits per page when the query does not say.
@@ -114,7 +120,7 @@ pub(crate) fn execute(
     let text_query = (!text.is_empty()).then(|| parse_text(index, fields, text));
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     if let Some(q) = &text_query {
-        clauses.push((Occur::Must, q.box_clone()));
+        clauses.push((Occur::Must, q.search.box_clone()));
     }
     clauses.extend(filters(fields, query).into_iter().map(|f| (Occur::Must, f)));
     let combined: Box<dyn Query> =
@@ -135,7 +141,7 @@ pub(crate) fn execute(
     };
 
     let snippets = match &text_query {
-        Some(q) => Some(Snippets::new(searcher, &**q, fields)?),
+        Some(q) => Some(Snippets::new(searcher, &*q.highlight, fields)?),
         None => None,
     };
     let mut hits = Vec::with_capacity(ranked.len());
@@ -156,31 +162,91 @@ pub(crate) fn execute(
     Ok(SearchResults { total, hits })
 }
 
+/// Typed text as queries.
+pub(crate) struct TextQuery {
+    /// What is searched: phrases by their pairs, each field weighed.
+    pub search: Box<dyn Query>,
+    /// The parser's query, whose words the snippets highlight.
+    pub highlight: Box<dyn Query>,
+}
+
 /// The query for typed text: the lenient parse when it understood all of
 /// it (every word required), otherwise the text's plain words (any word);
 /// nothing when no word is left (only stop words or syntax), rather than
-/// everything.
-pub(crate) fn parse_text(index: &Index, fields: &Fields, text: &str) -> Box<dyn Query> {
+/// everything. Phrases are answered from the pairs fields and each field's
+/// weight applied (see [`weigh`]).
+pub(crate) fn parse_text(index: &Index, fields: &Fields, text: &str) -> TextQuery {
     let words = plain_words(text);
     if !has_terms(index, &words) {
-        return Box::new(EmptyQuery);
+        return TextQuery { search: Box::new(EmptyQuery), highlight: Box::new(EmptyQuery) };
     }
-    let mut parser = QueryParser::for_index(index, vec![fields.title, fields.summary, fields.body]);
+    let text_fields = vec![fields.title, fields.summary, fields.body];
+    let mut parser = QueryParser::for_index(index, text_fields.clone());
     parser.set_conjunction_by_default();
-    parser.set_field_boost(fields.title, TITLE_BOOST);
-    parser.set_field_boost(fields.summary, SUMMARY_BOOST);
     let (query, errors) = parser.parse_query_lenient(&tidy_operators(&only_text_fields(text)));
     // `-jalan` alone means "everything but jalan": understood, though the
     // parser reports it.
     if errors.iter().all(|e| matches!(e, QueryParserError::AllButQueryForbidden)) {
-        return query;
+        let by_pairs = !text.contains("\"~");
+        return TextQuery { search: weigh(&*query, fields, by_pairs), highlight: query };
     }
     // Broken syntax: any of its words may match (more matches rank higher),
     // since some of them were meant as syntax, not as words to require.
-    let mut words_parser = QueryParser::for_index(index, vec![fields.title, fields.summary, fields.body]);
-    words_parser.set_field_boost(fields.title, TITLE_BOOST);
-    words_parser.set_field_boost(fields.summary, SUMMARY_BOOST);
-    words_parser.parse_query_lenient(&words).0
+    let (query, _) = QueryParser::for_index(index, text_fields).parse_query_lenient(&words);
+    TextQuery { search: weigh(&*query, fields, false), highlight: query }
+}
+
+/// `query` with each field's weight applied to its terms and phrases (the
+/// parser's own boosts would hide them from this rewrite), and with
+/// phrases asked of the pairs fields when `by_pairs`. The query for
+/// snippets stays the parser's: it highlights the phrase's words.
+fn weigh(query: &dyn Query, fields: &Fields, by_pairs: bool) -> Box<dyn Query> {
+    let boost = |field: Field, query: Box<dyn Query>| -> Box<dyn Query> {
+        let weight = if field == fields.title {
+            TITLE_BOOST
+        } else if field == fields.summary {
+            SUMMARY_BOOST
+        } else {
+            return query;
+        };
+        Box::new(BoostQuery::new(query, weight))
+    };
+    if let Some(boolean) = query.downcast_ref::<BooleanQuery>() {
+        let clauses =
+            boolean.clauses().iter().map(|(occur, clause)| (*occur, weigh(&**clause, fields, by_pairs))).collect();
+        return Box::new(BooleanQuery::with_minimum_required_clauses(
+            clauses,
+            boolean.get_minimum_number_should_match(),
+        ));
+    }
+    if let Some(term) = query.downcast_ref::<TermQuery>() {
+        return boost(term.term().field(), query.box_clone());
+    }
+    if let Some(phrase) = query.downcast_ref::<PhraseQuery>() {
+        let field = phrase.field();
+        let pairs_field = [(fields.title, fields.title_pairs), (fields.summary, fields.summary_pairs)]
+            .into_iter()
+            .find_map(|(text, pairs)| (text == field).then_some(pairs))
+            .unwrap_or(fields.body_pairs);
+        let words: Vec<String> =
+            phrase.phrase_terms().iter().map(|t| t.value().as_str().unwrap_or_default().to_owned()).collect();
+        if !by_pairs || words.len() < 2 || ![fields.title, fields.summary, fields.body].contains(&field) {
+            return boost(field, query.box_clone());
+        }
+        let pairs: Vec<Box<dyn Query>> = words
+            .windows(2)
+            .map(|w| -> Box<dyn Query> {
+                let term = Term::from_field_text(pairs_field, &pair_term(&w[0], &w[1]));
+                Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs))
+            })
+            .collect();
+        let by_pairs: Box<dyn Query> = match <[_; 1]>::try_from(pairs) {
+            Ok([one]) => one,
+            Err(many) => Box::new(BooleanQuery::intersection(many)),
+        };
+        return boost(field, by_pairs);
+    }
+    query.box_clone()
 }
 
 fn has_terms(index: &Index, text: &str) -> bool {

@@ -33,7 +33,7 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyError, Term}
 use tokio::sync::{Mutex, mpsc, oneshot};
 use tokio_util::sync::CancellationToken;
 
-use crate::analyzer::{self, ANALYZER};
+use crate::analyzer::{self, ANALYZER, PAIRS_ANALYZER};
 use crate::index::{Fields, SCHEMA_VERSION, SearchDoc, schema};
 use crate::query::{SearchQuery, SearchResults, execute};
 
@@ -180,6 +180,7 @@ impl SearchIndex {
 
     fn start(mut index: Index, dir: Option<&Path>) -> Result<SearchIndex, SearchError> {
         index.tokenizers().register(ANALYZER, analyzer::indonesian());
+        index.tokenizers().register(PAIRS_ANALYZER, analyzer::indonesian_pairs());
         let fields = Fields::of(&index.schema());
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4);
         // A query reads the index's segments in parallel: a query matching

@@ -104,6 +104,35 @@ async fn quotes_make_a_phrase() {
     assert_eq!(ids(&index, SearchQuery::text("\"jalan desa\"")).await, ["a"]);
 }
 
+#[tokio::test]
+async fn phrases_match_word_forms_next_to_each_other_and_rank_the_title_first() {
+    let index = index_with(vec![
+        doc("body", "Kabar", "Warga membangun jalan desa bersama."),
+        doc("title", "Pembangunan jalan desa", "Dimulai pekan ini."),
+        doc("apart", "Kabar", "Jalan rusak, pembangunan menunggu dana desa."),
+        doc("stop-word", "Kabar", "Dana untuk desa cair."),
+        doc("reversed", "Kabar", "Desa dana."),
+    ])
+    .await;
+    // Word forms: `pembangunan jalan` is the pair `bangun jalan`.
+    let results = search(&index, SearchQuery::text("\"pembangunan jalan\"")).await;
+    assert_eq!(results.hits.iter().map(|h| h.id.as_str()).collect::<Vec<_>>(), ["title", "body"]);
+    assert!(results.hits[1].snippet_html.contains("<mark>membangun</mark> <mark>jalan</mark>"), "{results:?}");
+    // Three words: each consecutive pair.
+    assert_eq!(sorted(ids(&index, SearchQuery::text("\"membangun jalan desa\"")).await), ["body", "title"]);
+    // A stop word between the words does not break the phrase; order does.
+    assert_eq!(sorted(ids(&index, SearchQuery::text("\"dana desa\"")).await), ["apart", "stop-word"]);
+    // A phrase excluded, and a phrase with a word.
+    assert_eq!(
+        sorted(ids(&index, SearchQuery::text("desa -\"jalan desa\"")).await),
+        ["apart", "reversed", "stop-word"]
+    );
+    assert_eq!(ids(&index, SearchQuery::text("\"jalan desa\" warga")).await, ["body"]);
+    // With slop, positions decide as typed.
+    let with_slop = ids(&index, SearchQuery::text("\"desa dana\"~2")).await;
+    assert!(with_slop.contains(&"reversed".to_owned()) && with_slop.contains(&"apart".to_owned()), "{with_slop:?}");
+}
+
 fn placed(id: &str, regions: &[&str]) -> SearchDoc {
     SearchDoc { regions: regions.iter().map(|r| r.to_string()).collect(), ..doc(id, "Kabar jalan", "Isi.") }
 }
