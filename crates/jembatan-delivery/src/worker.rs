@@ -113,6 +113,7 @@ impl From<StoreError> for JobError {
             StoreError::Conflict(_) => "conflict",
             StoreError::Stale => "stale record",
             StoreError::Invalid(_) => "invalid data",
+            StoreError::ContactLimit => "rate limited",
             StoreError::Database(_) | StoreError::Migration(_) | StoreError::Internal(_) => "database error",
             StoreError::WriterClosed => "database writer stopped",
         };

@@ -100,6 +100,11 @@ pub struct Submission {
     /// The client's Idempotency-Key and the SHA-256 of its request.
     pub idempotency: Option<(String, String)>,
     pub attachments: Vec<NewAttachment>,
+    /// The most reports the reporter's phone or e-mail may file within an
+    /// hour, this one included (`None`: no limit). Checked in the filing's
+    /// transaction, so reports filed at the same moment cannot slip past it
+    /// together; a replayed Idempotency-Key is answered, not counted.
+    pub contact_limit_per_hour: Option<u32>,
 }
 
 /// What filing did.
@@ -501,20 +506,6 @@ pub async fn reporter(db: &Db, id: ReportId) -> StoreResult<ReporterIdentity> {
     .await)?;
     let (name, phone, email) = row.ok_or(StoreError::NotFound)?;
     Ok(ReporterIdentity { name, phone: phone.map(PhoneNumber::from_stored), email: email.map(Email::from_stored) })
-}
-
-/// How many reports a contact key or account filed since `since` (for
-/// per-contact rate limits).
-pub async fn count_recent_by_contact(db: &Db, reporter: &ReporterIdentity, since: Timestamp) -> StoreResult<i64> {
-    let Some(key) = contact_hash(reporter) else { return Ok(0) };
-    Ok(on_pool!(db, pool => sqlx::query_scalar(
-        "SELECT COUNT(*) FROM report_reporters p JOIN reports r ON r.id = p.report_id \
-         WHERE p.contact_key = $1 AND r.created_at >= $2",
-    )
-    .bind(key)
-    .bind(since.millis())
-    .fetch_one(pool)
-    .await)?)
 }
 
 /// An attachment's description (its bytes: [`attachment_bytes`]).

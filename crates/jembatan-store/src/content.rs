@@ -872,7 +872,7 @@ async fn insert_many(tx: &mut Tx<'_>, items: &[NewItem<'_>]) -> StoreResult<Hash
     for chunk in rows.chunks(crate::db::rows_per_statement(tx.backend(), columns)) {
         let sql = format!(
             "{head} VALUES {} ON CONFLICT (import_source, import_id) DO NOTHING RETURNING id",
-            crate::db::value_tuples(chunk.len(), columns)
+            crate::db::value_tuples(tx.backend(), chunk.len(), columns)
         );
         let ids: Vec<String> = on_tx!(tx, conn => {
             let mut query = sqlx::query_scalar(&sql);

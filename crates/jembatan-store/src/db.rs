@@ -118,9 +118,16 @@ macro_rules! exec {
     };
 }
 
-/// The `VALUES` tuples of a multi-row statement with numbered parameters:
-/// `($1, $2), ($3, $4)` for two rows of two columns.
-pub(crate) fn value_tuples(rows: usize, columns: usize) -> String {
+/// The `VALUES` tuples of a multi-row statement, for `backend`: numbered
+/// parameters on PostgreSQL (`($1, $2), ($3, $4)` for two rows of two
+/// columns), anonymous ones on SQLite (`(?, ?), (?, ?)`), bound in order.
+/// The rest of the statement must not use parameters.
+///
+/// Why anonymous on SQLite: sqlx looks up the name of every parameter it
+/// binds, and SQLite finds a name by walking the statement's list of
+/// names, so binding a statement of n numbered parameters costs n²; with
+/// anonymous ones there is no list to walk.
+pub(crate) fn value_tuples(backend: Backend, rows: usize, columns: usize) -> String {
     let mut sql = String::with_capacity(rows * columns * 5);
     for row in 0..rows {
         sql.push_str(if row == 0 { "(" } else { ", (" });
@@ -128,21 +135,25 @@ pub(crate) fn value_tuples(rows: usize, columns: usize) -> String {
             if column > 0 {
                 sql.push_str(", ");
             }
-            sql.push('$');
-            sql.push_str(&(row * columns + column + 1).to_string());
+            match backend {
+                Backend::Sqlite => sql.push('?'),
+                Backend::Postgres => {
+                    sql.push('$');
+                    sql.push_str(&(row * columns + column + 1).to_string());
+                }
+            }
         }
         sql.push(')');
     }
     sql
 }
 
-/// How many rows of `columns` values one multi-row statement carries.
-/// sqlx looks each SQLite parameter up by name, at a cost growing with the
-/// statement's parameter count, so SQLite gets statements of about 200
-/// values; PostgreSQL takes big ones (its limit is 65,535 parameters).
+/// How many rows of `columns` values one multi-row statement carries: a
+/// few thousand values (SQLite allows 32,766 parameters, PostgreSQL
+/// 65,535), so that a group commit or a seed batch takes few statements.
 pub(crate) fn rows_per_statement(backend: Backend, columns: usize) -> usize {
     let values = match backend {
-        Backend::Sqlite => 200,
+        Backend::Sqlite => 4_000,
         Backend::Postgres => 20_000,
     };
     (values / columns.max(1)).max(1)
@@ -157,7 +168,8 @@ macro_rules! insert_rows {
         let per_statement = $crate::db::rows_per_statement($tx.backend(), columns);
         let mut affected = 0u64;
         for chunk in $rows.chunks(per_statement) {
-            let sql = format!("{} VALUES {} {}", $head, $crate::db::value_tuples(chunk.len(), columns), $tail);
+            let sql =
+                format!("{} VALUES {} {}", $head, $crate::db::value_tuples($tx.backend(), chunk.len(), columns), $tail);
             affected += $crate::exec!($tx, {
                 let mut $query = ::sqlx::query(&sql);
                 for $row in chunk {
@@ -281,7 +293,7 @@ impl Db {
             .acquire_timeout(settings.busy_timeout)
             .connect_with(options.clone().pragma("query_only", "ON"))
             .await?;
-        let writer = Writer::start(writer_conn);
+        let writer = Writer::start(writer_conn)?;
         Ok(Db::Sqlite(Arc::new(SqliteDb { readers, writer, options, commits: CommitSignal::default() })))
     }
 

@@ -12,6 +12,10 @@ pub enum StoreError {
     /// Someone else changed the row since it was read.
     #[error("the record was changed concurrently")]
     Stale,
+    /// The reporter's phone or e-mail filed as many reports within the
+    /// hour as allowed.
+    #[error("too many reports from this contact within the hour")]
+    ContactLimit,
     /// A check of the input against stored data failed (e.g. unknown region).
     #[error("invalid: {0}")]
     Invalid(jembatan_domain::FieldError),

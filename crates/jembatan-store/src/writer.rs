@@ -5,7 +5,15 @@
 //! Each write runs inside its own SAVEPOINT, so one failing write rolls back
 //! alone; its caller hears back only after the COMMIT that made the batch
 //! durable. SQLite then never sees two writers, never answers `SQLITE_BUSY`,
-//! and one fsync covers many writes.
+//! and one fsync covers many writes. A batch of one write (a group of
+//! filings, usually) needs no SAVEPOINT: the transaction is its savepoint,
+//! and SQLite keeps no savepoint journal for it.
+//!
+//! The writer task runs on a thread of its own (a single-threaded tokio
+//! runtime): every statement is a hand-over between it and sqlx's
+//! connection thread, and on the shared runtime each hand-over waited
+//! behind the HTTP work queued there, which made the writer, the one
+//! serial part of every write, idle half the time under load.
 
 use std::panic::AssertUnwindSafe;
 
@@ -75,11 +83,19 @@ pub struct Writer {
 }
 
 impl Writer {
-    /// Starts the writer task on `conn`.
-    pub fn start(conn: SqliteConnection) -> Self {
+    /// Starts the writer on `conn`, on a thread of its own that ends when
+    /// the last handle is dropped.
+    pub fn start(conn: SqliteConnection) -> Result<Self, StoreError> {
         let (jobs, rx) = mpsc::channel(4096);
-        tokio::spawn(run_writer(conn, rx));
-        Writer { jobs }
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| StoreError::Internal(format!("sqlite writer runtime: {e}")))?;
+        std::thread::Builder::new()
+            .name("sqlite-writer".into())
+            .spawn(move || runtime.block_on(run_writer(conn, rx)))
+            .map_err(|e| StoreError::Internal(format!("sqlite writer thread: {e}")))?;
+        Ok(Writer { jobs })
     }
 
     /// Runs `work` in a write transaction and returns its result once committed.
@@ -98,7 +114,11 @@ impl Writer {
 async fn run_writer(mut conn: SqliteConnection, mut rx: mpsc::Receiver<WriteJob>) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     while rx.recv_many(&mut batch, MAX_BATCH).await > 0 {
-        let finishes = run_batch(&mut conn, batch.drain(..)).await;
+        let finishes = if batch.len() == 1 {
+            run_alone(&mut conn, batch.pop().expect("one job")).await
+        } else {
+            run_batch(&mut conn, batch.drain(..)).await
+        };
         match finishes {
             Ok(finishes) => finishes.into_iter().for_each(|f| f(None)),
             Err((e, finishes)) => {
@@ -113,6 +133,24 @@ async fn run_writer(mut conn: SqliteConnection, mut rx: mpsc::Receiver<WriteJob>
 }
 
 type BatchError = (sqlx::Error, Vec<Finish>);
+
+/// Runs one write in a transaction of its own: no SAVEPOINT, so no page
+/// goes to a statement journal; a failed write rolls the transaction back.
+async fn run_alone(conn: &mut SqliteConnection, job: WriteJob) -> Result<Vec<Finish>, BatchError> {
+    if let Err(e) = run_sql(&mut *conn, "BEGIN IMMEDIATE").await {
+        job.abort(StoreError::Internal(format!("begin failed: {e}")));
+        return Err((e, Vec::new()));
+    }
+    let (ok, finish) = job.run(&mut *conn).await;
+    let end = if ok { "COMMIT" } else { "ROLLBACK" };
+    match run_sql(&mut *conn, end).await {
+        Ok(_) => Ok(vec![finish]),
+        Err(e) => {
+            let _ = run_sql(&mut *conn, "ROLLBACK").await;
+            Err((e, vec![finish]))
+        }
+    }
+}
 
 async fn run_batch(
     conn: &mut SqliteConnection,

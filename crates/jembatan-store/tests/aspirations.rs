@@ -50,11 +50,24 @@ fn submission() -> Submission {
         province: RegionCode::parse("35").unwrap(),
         idempotency: None,
         attachments: Vec::new(),
+        contact_limit_per_hour: None,
     }
 }
 
 async fn file(db: &Db, report: NewReport, submission: Submission) -> Result<Filed, StoreError> {
     db.write(move |tx| Box::pin(async move { aspirations::submit(tx, &report, &submission).await })).await
+}
+
+/// Files `group` in one write, as the filer does.
+async fn file_group(db: &Db, group: Vec<(NewReport, Submission)>) -> Vec<Result<Filed, StoreError>> {
+    db.write(move |tx| {
+        Box::pin(async move {
+            let refs: Vec<_> = group.iter().map(|(r, s)| (r, s)).collect();
+            aspirations::submit_many(tx, &refs).await
+        })
+    })
+    .await
+    .unwrap()
 }
 
 async fn count(db: &Db, table: &str) -> i64 {
@@ -707,15 +720,7 @@ contract_tests! {
             (good.clone(), keyed.clone()),
             (good.clone(), reused),
         ];
-        let outcomes = db
-            .write(move |tx| {
-                Box::pin(async move {
-                    let refs: Vec<_> = group.iter().map(|(r, s)| (r, s)).collect();
-                    aspirations::submit_many(tx, &refs).await
-                })
-            })
-            .await
-            .unwrap();
+        let outcomes = file_group(&db, group.to_vec()).await;
         assert_eq!(outcomes.len(), 6);
         let mut outcomes = outcomes.into_iter();
         let first = outcomes.next().unwrap().unwrap();
@@ -735,6 +740,36 @@ contract_tests! {
         assert_eq!(count(&db, "reports").await, 3);
         assert_eq!(count(&db, "report_reporters").await, 3);
         assert_eq!(count(&db, "report_events").await, 3);
+    }
+
+    async fn a_contact_at_its_hourly_limit_is_refused_even_within_one_group(db) {
+        let good = validated(&form());
+        let mut other_reporter = good.clone();
+        other_reporter.reporter.phone = Some(jembatan_domain::contact::PhoneNumber::parse("phone", "0857-0000-2222").unwrap());
+        other_reporter.reporter.email = None;
+        let limited = Submission { contact_limit_per_hour: Some(2), ..submission() };
+        let keyed = Submission { idempotency: Some(("kunci-batas".into(), "sha-a".into())), ..limited.clone() };
+        let first = file(&db, good.clone(), keyed.clone()).await.unwrap();
+        let mut second = good.clone();
+        second.title = "Lampu jalan padam di dusun sebelah".into();
+        let group = [
+            (second.clone(), limited.clone()),
+            (second.clone(), limited.clone()),
+            (other_reporter, limited.clone()),
+            // A retry of the first filing is answered, not counted.
+            (good.clone(), keyed),
+        ];
+        let outcomes = file_group(&db, group.to_vec()).await;
+        let mut outcomes = outcomes.into_iter();
+        assert!(outcomes.next().unwrap().is_ok(), "the contact's second report within the hour");
+        assert!(matches!(outcomes.next().unwrap(), Err(StoreError::ContactLimit)), "its third");
+        assert!(outcomes.next().unwrap().is_ok(), "another contact is not limited");
+        let retry = outcomes.next().unwrap().unwrap();
+        assert!(retry.replayed);
+        assert_eq!(retry.tracking, first.tracking);
+        assert_eq!(count(&db, "reports").await, 3);
+        let unlimited = file(&db, second, submission()).await.unwrap();
+        assert!(unlimited.duplicate_of.is_some(), "without a limit it is filed, flagged as a repeat");
     }
 
     async fn reports_filed_at_once_go_in_groups_and_each_gets_its_own_number(db) {

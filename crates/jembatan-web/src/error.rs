@@ -20,6 +20,7 @@ use serde_json::json;
 
 use crate::i18n::{Locale, Tr};
 use crate::layout::Page;
+use crate::open311::Format;
 use crate::state::AppState;
 
 /// What went wrong, in terms of what the client should be told.
@@ -75,6 +76,8 @@ impl From<StoreError> for AppError {
             StoreError::Conflict(what) => AppError::Conflict { code: "duplicate", field: Some(what.to_owned()) },
             StoreError::Stale => AppError::Conflict { code: "stale", field: None },
             StoreError::Invalid(field) => AppError::field(field),
+            // Counted over the past hour: the next report may go within it.
+            StoreError::ContactLimit => AppError::TooManyRequests { retry_after_secs: 3600 },
             other => AppError::Internal(other.to_string()),
         }
     }
@@ -165,7 +168,7 @@ pub async fn render_errors(State(state): State<AppState>, request: Request, next
             .headers()
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
-            .is_some_and(|ct| ct.starts_with("text/html") || ct.starts_with("application/json"));
+            .is_some_and(|ct| ["text/html", "application/json", "text/xml"].iter().any(|t| ct.starts_with(t)));
     if already_rendered {
         return response;
     }
@@ -187,7 +190,8 @@ pub async fn render_errors(State(state): State<AppState>, request: Request, next
             Some(field) => format!("{field}: {message}"),
             None => message,
         };
-        (status, Json(json!([{ "code": status.as_u16(), "description": description }]))).into_response()
+        let body = json!([{ "code": status.as_u16(), "description": description }]);
+        crate::open311::Answer { format: Format::of_path(&path), status, root: "errors", body }.into_response()
     } else if is_api {
         let body = json!({ "error": { "code": info.code, "message": message, "field": info.field } });
         (status, Json(body)).into_response()

@@ -1,4 +1,4 @@
-//! Open311 GeoReport v2 (`/open311/v2/...`, JSON), so existing Open311
+//! Open311 GeoReport v2 (`/open311/v2/...`, JSON and XML), so existing Open311
 //! clients and apps can file and read aspirations: discovery, services
 //! (one per category, with the class, region, title and reporter mode as
 //! attributes), requests (GET a list of public ones and POST a new one, no
@@ -10,12 +10,17 @@
 //! statuses map to `open`/`closed`, the detailed one in `status_notes`.
 //! Errors come in Open311's own shape, `[{"code": 400, "description": ...}]`
 //! (see [`crate::error::render_errors`]). Remote `media_url`s are not
-//! fetched. XML is not offered.
+//! fetched.
+//!
+//! Every endpoint answers in the format its path ends with, `.json` or
+//! `.xml`. Handlers build the JSON value once; [`Answer`] writes it as XML
+//! by the spec's naming (a list is an element holding one element per
+//! item: `<services><service>`, `<service_requests><request>`), so the two
+//! formats cannot drift apart.
 
-use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, Query};
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use chrono::DateTime;
 use jembatan_domain::aspiration::{Channel, Filing, ReportClass, ReportForm, ReporterMode, TrackingNumber};
@@ -24,10 +29,11 @@ use jembatan_domain::calendar::wib_date;
 use jembatan_domain::{FieldError, Timestamp};
 use jembatan_store::aspirations::{self, Category, PublicFilter, Report, Submission};
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 use crate::auth::{ClientIp, Viewer};
 use crate::error::AppError;
-use crate::html::aspirations::{contact_over_limit, file};
+use crate::html::aspirations::file;
 use crate::layout::Ctx;
 
 /// Where the Open311 endpoints live.
@@ -36,13 +42,100 @@ pub const BASE: &str = "/open311/v2";
 /// The Open311 routes.
 pub fn routes() -> axum::Router<crate::state::AppState> {
     use axum::routing::get;
-    axum::Router::new()
-        .route("/open311/v2/discovery.json", get(discovery))
-        .route("/open311/v2/services.json", get(services))
+    let mut router = axum::Router::new();
+    for extension in ["json", "xml"] {
+        router = router
+            .route(&format!("/open311/v2/discovery.{extension}"), get(discovery))
+            .route(&format!("/open311/v2/services.{extension}"), get(services))
+            .route(&format!("/open311/v2/requests.{extension}"), get(list_requests).post(create_request));
+    }
+    router
         .route("/open311/v2/services/{code}", get(service_definition))
-        .route("/open311/v2/requests.json", get(list_requests).post(create_request))
         .route("/open311/v2/requests/{id}", get(get_request))
         .route("/open311/v2/tokens/{token}", get(get_request))
+}
+
+/// The format a client asked for: the extension of the path's last segment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Json,
+    Xml,
+}
+
+impl Format {
+    /// `segment` without its extension, and the format it names; `None`
+    /// for another extension or none.
+    pub fn split(segment: &str) -> Option<(&str, Format)> {
+        if let Some(name) = segment.strip_suffix(".json") {
+            Some((name, Format::Json))
+        } else {
+            segment.strip_suffix(".xml").map(|name| (name, Format::Xml))
+        }
+    }
+
+    /// The format of a request for `path` (JSON unless it ends with `.xml`).
+    pub fn of_path(path: &str) -> Format {
+        if path.ends_with(".xml") { Format::Xml } else { Format::Json }
+    }
+}
+
+/// An Open311 answer: a JSON value written in the format asked for, under
+/// `root` (the element XML needs around it).
+pub struct Answer {
+    pub format: Format,
+    pub status: StatusCode,
+    pub root: &'static str,
+    pub body: Value,
+}
+
+impl Answer {
+    fn ok(uri: &Uri, root: &'static str, body: impl Serialize) -> Result<Answer, AppError> {
+        let body = serde_json::to_value(body).map_err(|e| AppError::Internal(format!("open311 body: {e}")))?;
+        Ok(Answer { format: Format::of_path(uri.path()), status: StatusCode::OK, root, body })
+    }
+}
+
+impl IntoResponse for Answer {
+    fn into_response(self) -> Response {
+        match self.format {
+            Format::Json => (self.status, axum::Json(self.body)).into_response(),
+            Format::Xml => {
+                let mut xml = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>");
+                write_xml(&mut xml, self.root, &self.body);
+                let mut response = (self.status, xml).into_response();
+                response
+                    .headers_mut()
+                    .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/xml; charset=utf-8"));
+                response
+            }
+        }
+    }
+}
+
+/// The element each item of a list is written as.
+fn item_name(list: &str) -> &str {
+    match list {
+        "service_requests" => "request",
+        "values" => "value",
+        other => other.strip_suffix('s').unwrap_or(other),
+    }
+}
+
+/// Writes `value` as the element `name`: an object's fields and a list's
+/// items as child elements, `null` as an empty element.
+fn write_xml(out: &mut String, name: &str, value: &Value) {
+    if value.is_null() {
+        out.push_str(&format!("<{name}/>"));
+        return;
+    }
+    out.push_str(&format!("<{name}>"));
+    match value {
+        Value::Object(fields) => fields.iter().for_each(|(field, value)| write_xml(out, field, value)),
+        Value::Array(items) => items.iter().for_each(|item| write_xml(out, item_name(name), item)),
+        Value::String(text) => out.push_str(&quick_xml::escape::escape(text.as_str())),
+        other => out.push_str(&other.to_string()),
+    }
+    out.push_str(&format!("</{name}>"));
 }
 
 /// Most requests `GET requests.json` answers with.
@@ -58,7 +151,7 @@ struct Endpoint {
     changeset: &'static str,
     #[serde(rename = "type")]
     kind: &'static str,
-    formats: [&'static str; 1],
+    formats: [&'static str; 2],
 }
 
 #[derive(Serialize)]
@@ -72,21 +165,25 @@ struct Discovery {
 const CHANGESET: &str = "2026-11-29T00:00:00Z";
 
 /// `GET /open311/v2/discovery.json`.
-pub async fn discovery(ctx: Ctx, viewer: Viewer) -> Result<Json<impl Serialize>, AppError> {
+pub async fn discovery(ctx: Ctx, viewer: Viewer, uri: Uri) -> Result<Answer, AppError> {
     viewer.authorize(Action::TrackReport, &Resource::Platform)?;
     let config = &ctx.state.config;
-    Ok(Json(Discovery {
-        changeset: CHANGESET,
-        contact: config.offices.province_office.clone(),
-        key_service: config.absolute("/api"),
-        endpoints: [Endpoint {
-            specification: "http://wiki.open311.org/GeoReport_v2",
-            url: config.absolute(BASE),
+    Answer::ok(
+        &uri,
+        "discovery",
+        Discovery {
             changeset: CHANGESET,
-            kind: "production",
-            formats: ["application/json"],
-        }],
-    }))
+            contact: config.offices.province_office.clone(),
+            key_service: config.absolute("/api"),
+            endpoints: [Endpoint {
+                specification: "http://wiki.open311.org/GeoReport_v2",
+                url: config.absolute(BASE),
+                changeset: CHANGESET,
+                kind: "production",
+                formats: ["application/json", "text/xml"],
+            }],
+        },
+    )
 }
 
 #[derive(Serialize)]
@@ -114,10 +211,10 @@ fn service(category: &Category) -> Service {
 }
 
 /// `GET /open311/v2/services.json`: one service per category.
-pub async fn services(ctx: Ctx, viewer: Viewer) -> Result<Json<impl Serialize>, AppError> {
+pub async fn services(ctx: Ctx, viewer: Viewer, uri: Uri) -> Result<Answer, AppError> {
     viewer.authorize(Action::TrackReport, &Resource::Platform)?;
     let categories = aspirations::categories(&ctx.state.db).await?;
-    Ok(Json(categories.iter().map(service).collect::<Vec<_>>()))
+    Answer::ok(&uri, "services", categories.iter().map(service).collect::<Vec<_>>())
 }
 
 #[derive(Serialize)]
@@ -144,19 +241,20 @@ struct ServiceDefinition {
     attributes: Vec<Attribute>,
 }
 
-/// Strips the `.json` the spec puts on the last path segment.
-fn without_json(segment: &str) -> Result<&str, AppError> {
-    segment.strip_suffix(".json").ok_or(AppError::NotFound)
+/// Strips the `.json` or `.xml` the spec puts on the last path segment.
+fn without_format(segment: &str) -> Result<&str, AppError> {
+    Format::split(segment).map(|(name, _)| name).ok_or(AppError::NotFound)
 }
 
 /// `GET /open311/v2/services/{code}.json`: the attributes a request may carry.
 pub async fn service_definition(
     ctx: Ctx,
     viewer: Viewer,
+    uri: Uri,
     Path(segment): Path<String>,
-) -> Result<Json<impl Serialize>, AppError> {
+) -> Result<Answer, AppError> {
     viewer.authorize(Action::TrackReport, &Resource::Platform)?;
-    let code = without_json(&segment)?;
+    let code = without_format(&segment)?;
     let categories = aspirations::categories(&ctx.state.db).await?;
     let category = categories.iter().find(|c| c.slug == code).ok_or(AppError::NotFound)?;
     let values = |items: &[(&str, &str)]| {
@@ -172,46 +270,50 @@ pub async fn service_definition(
         description,
         values: Vec::new(),
     };
-    Ok(Json(ServiceDefinition {
-        service_code: category.slug.clone(),
-        attributes: vec![
-            Attribute {
-                variable: true,
-                code: "class",
-                datatype: "singlevaluelist",
-                required: false,
-                datatype_description: "pengaduan when absent",
-                order: 1,
-                description: "Jenis laporan / kind of report",
-                values: values(&[
-                    ("aspirasi", "Aspirasi (saran)"),
-                    ("pengaduan", "Pengaduan"),
-                    ("permintaan_informasi", "Permintaan informasi publik (UU 14/2008)"),
-                ]),
-            },
-            text("title", 2, false, "Judul / title (taken from the description when absent)"),
-            text(
-                "region",
-                3,
-                false,
-                "Kode wilayah desa, kecamatan, atau kabupaten (e.g. 35.23.01.2001); with lat/long only, the verifier sets it",
-            ),
-            Attribute {
-                variable: true,
-                code: "mode",
-                datatype: "singlevaluelist",
-                required: false,
-                datatype_description: "named when a name is given, else anonymous",
-                order: 4,
-                description: "Identitas pelapor / reporter's identity",
-                values: values(&[
-                    ("named", "Biasa / named"),
-                    ("anonymous", "Anonim / anonymous"),
-                    ("confidential", "Rahasia / confidential"),
-                ]),
-            },
-        ],
-    }))
+    Answer::ok(
+        &uri,
+        "service_definition",
+        ServiceDefinition {
+            service_code: category.slug.clone(),
+            attributes: vec![
+                Attribute {
+                    variable: true,
+                    code: "class",
+                    datatype: "singlevaluelist",
+                    required: false,
+                    datatype_description: "pengaduan when absent",
+                    order: 1,
+                    description: "Jenis laporan / kind of report",
+                    values: values(&[
+                        ("aspirasi", "Aspirasi (saran)"),
+                        ("pengaduan", "Pengaduan"),
+                        ("permintaan_informasi", "Permintaan informasi publik (UU 14/2008)"),
+                    ]),
+                },
+                text("title", 2, false, "Judul / title (taken from the description when absent)"),
+                text(
+                    "region",
+                    3,
+                    false,
+                    "Kode wilayah desa, kecamatan, atau kabupaten (e.g. 35.23.01.2001); with lat/long only, the verifier sets it",
+                ),
+                Attribute {
+                    variable: true,
+                    code: "mode",
+                    datatype: "singlevaluelist",
+                    required: false,
+                    datatype_description: "named when a name is given, else anonymous",
+                    order: 4,
+                    description: "Identitas pelapor / reporter's identity",
+                    values: values(&[
+                        ("named", "Biasa / named"),
+                        ("anonymous", "Anonim / anonymous"),
+                        ("confidential", "Rahasia / confidential"),
+                    ]),
+                },
+            ],
+        },
+    )
 }
 
 /// A request as Open311 shows it.
@@ -301,8 +403,9 @@ fn instant(field: &str, raw: &Option<String>) -> Result<Option<Timestamp>, AppEr
 pub async fn list_requests(
     ctx: Ctx,
     viewer: Viewer,
+    uri: Uri,
     Query(query): Query<RequestsQuery>,
-) -> Result<Json<impl Serialize>, AppError> {
+) -> Result<Answer, AppError> {
     viewer.authorize(Action::TrackReport, &Resource::Platform)?;
     let categories = aspirations::categories(&ctx.state.db).await?;
     let mut reports = Vec::new();
@@ -334,22 +437,18 @@ pub async fn list_requests(
     for report in &reports {
         out.push(service_request(&ctx, report, &categories).await?);
     }
-    Ok(Json(out))
+    Answer::ok(&uri, "service_requests", out)
 }
 
 /// `GET /open311/v2/requests/{id}.json` (and `tokens/{token}.json`: the
 /// tracking number is both): one request, in a list as the spec has it.
-pub async fn get_request(
-    ctx: Ctx,
-    viewer: Viewer,
-    Path(segment): Path<String>,
-) -> Result<Json<impl Serialize>, AppError> {
+pub async fn get_request(ctx: Ctx, viewer: Viewer, uri: Uri, Path(segment): Path<String>) -> Result<Answer, AppError> {
     viewer.authorize(Action::TrackReport, &Resource::Platform)?;
-    let raw = without_json(&segment)?;
+    let raw = without_format(&segment)?;
     let tracking = TrackingNumber::parse(raw).map_err(|e| AppError::field(e.for_field("service_request_id")))?;
     let report = aspirations::by_tracking(&ctx.state.db, &tracking).await?.ok_or(AppError::NotFound)?;
     let categories = aspirations::categories(&ctx.state.db).await?;
-    Ok(Json(vec![service_request(&ctx, &report, &categories).await?]))
+    Answer::ok(&uri, "service_requests", vec![service_request(&ctx, &report, &categories).await?])
 }
 
 #[derive(Serialize)]
@@ -386,8 +485,9 @@ pub async fn create_request(
     ctx: Ctx,
     viewer: Viewer,
     ClientIp(ip): ClientIp,
+    uri: Uri,
     body: Bytes,
-) -> Result<Response, AppError> {
+) -> Result<Answer, AppError> {
     viewer.authorize(Action::FileReport, &Resource::Platform)?;
     if let Err(wait) = ctx.state.report_limiter.check(ip) {
         return Err(AppError::TooManyRequests { retry_after_secs: wait.as_secs() });
@@ -441,9 +541,6 @@ pub async fn create_request(
                 .unwrap_or_else(|| FieldError::new("service_code", jembatan_domain::ValidationCode::Required)),
         )
     })?;
-    if contact_over_limit(&ctx, &report.reporter).await? {
-        return Err(AppError::TooManyRequests { retry_after_secs: 3600 });
-    }
     let submission = Submission {
         channel: Channel::Open311,
         filed_by: viewer.user.as_ref().map(|u| u.id),
@@ -451,6 +548,7 @@ pub async fn create_request(
         province: ctx.state.config.default_province.clone(),
         idempotency: None,
         attachments: Vec::new(),
+        contact_limit_per_hour: Some(ctx.state.config.reports.per_contact_per_hour),
     };
     let filed = file(&ctx, report, submission).await.map_err(|e| match e {
         AppError::BadRequest { code, field: Some(field) } => {
@@ -464,7 +562,7 @@ pub async fn create_request(
         service_notice: ctx.t.get("report-filed-keep"),
         account_id: None,
     };
-    Ok((StatusCode::CREATED, Json(vec![created])).into_response())
+    Ok(Answer { status: StatusCode::CREATED, ..Answer::ok(&uri, "service_requests", vec![created])? })
 }
 
 /// The first sentence of a description, or its first words, as a title.

@@ -11,8 +11,11 @@
 //!
 //! Each report of a group succeeds or fails alone (an unknown category
 //! refuses that report only); the group's outcome is the same as filing
-//! its reports one after the other in arrival order, duplicate flags
-//! included.
+//! its reports one after the other in arrival order, duplicate flags and
+//! the per-contact hourly limit included. The limit is counted here, in
+//! the transaction, rather than by a read before filing: reports that
+//! arrive together cannot slip past it, and no filing pays for a read of
+//! its own.
 
 use std::collections::{BTreeMap, HashSet};
 
@@ -155,10 +158,25 @@ async fn submit_group(tx: &mut Tx<'_>, filings: &[(&NewReport, &Submission)]) ->
         });
     }
     if accepted.is_empty() {
-        return Ok(outcomes.into_iter().map(|o| o.expect("every report decided")).collect());
+        return Ok(decided(outcomes));
     }
 
-    flag_duplicates(tx, &mut accepted, now).await?;
+    let over_limit = weigh_against_earlier(tx, &mut accepted, now).await?;
+    let mut accepted: Vec<Accepted> = accepted
+        .into_iter()
+        .enumerate()
+        .filter_map(|(index, report)| {
+            if over_limit.contains(&index) {
+                outcomes[report.position] = Some(Err(StoreError::ContactLimit));
+                None
+            } else {
+                Some(report)
+            }
+        })
+        .collect();
+    if accepted.is_empty() {
+        return Ok(decided(outcomes));
+    }
     draw_free_trackings(tx, &mut accepted).await?;
     let stage = Stage { now, due_at, answer_due_at, settle_by };
     let inserted = insert_reports(tx, &accepted, &stage).await?;
@@ -290,7 +308,11 @@ async fn submit_group(tx: &mut Tx<'_>, filings: &[(&NewReport, &Submission)]) ->
             timeline: vec![filing],
         }));
     }
-    Ok(outcomes.into_iter().map(|o| o.expect("every report decided")).collect())
+    Ok(decided(outcomes))
+}
+
+fn decided(outcomes: Vec<Option<StoreResult<Filed>>>) -> Vec<StoreResult<Filed>> {
+    outcomes.into_iter().map(|o| o.expect("every report decided")).collect()
 }
 
 fn strs(values: &[String]) -> Vec<&str> {
@@ -303,14 +325,21 @@ fn dedup(mut values: Vec<&str>) -> Vec<&str> {
     values
 }
 
-/// Flags each report that repeats, in near-identical words, one its
-/// reporter (contact or account) filed within a day: stored before, or
-/// earlier in this group.
-async fn flag_duplicates(tx: &mut Tx<'_>, accepted: &mut [Accepted<'_>], now: Timestamp) -> StoreResult<()> {
+/// Weighs each report against what its reporter (contact or account)
+/// filed within a day, stored before or earlier in this group, in arrival
+/// order: refuses it when its contact is at its hourly limit (returned, by
+/// index into `accepted`), and otherwise flags it when it repeats an
+/// earlier report in near-identical words.
+async fn weigh_against_earlier(
+    tx: &mut Tx<'_>,
+    accepted: &mut [Accepted<'_>],
+    now: Timestamp,
+) -> StoreResult<HashSet<usize>> {
+    let mut refused = HashSet::new();
     let contacts: Vec<&str> = accepted.iter().filter_map(|r| r.contact.as_deref()).collect();
     let accounts: Vec<String> = accepted.iter().filter_map(|r| r.submission.filed_by.map(|u| u.to_string())).collect();
     if contacts.is_empty() && accounts.is_empty() {
-        return Ok(());
+        return Ok(refused);
     }
     #[derive(sqlx::FromRow)]
     struct Earlier {
@@ -320,6 +349,7 @@ async fn flag_duplicates(tx: &mut Tx<'_>, accepted: &mut [Accepted<'_>], now: Ti
         tracking: String,
         title: String,
         description: String,
+        created_at: i64,
     }
     // Two indexed lookups (by contact, by account), not one OR over the
     // day's reports: that would read every report filed today.
@@ -342,18 +372,29 @@ async fn flag_duplicates(tx: &mut Tx<'_>, accepted: &mut [Accepted<'_>], now: Ti
     );
     let earlier: Vec<Earlier> =
         on_tx!(tx, conn => bind_args!(sqlx::query_as::<_, Earlier>(&sql), args).fetch_all(conn).await)?;
+    let hour_ago = now.millis() - 3600 * 1000;
     for index in 0..accepted.len() {
         let (head, tail) = accepted.split_at_mut(index);
         let report = &mut tail[0];
+        let earlier_in_group = head.iter().enumerate().rev().filter(|(i, _)| !refused.contains(i)).map(|(_, e)| e);
+        if let (Some(limit), Some(contact)) = (report.submission.contact_limit_per_hour, report.contact.as_deref()) {
+            let stored = earlier
+                .iter()
+                .filter(|row| row.contact_key.as_deref() == Some(contact) && row.created_at >= hour_ago)
+                .count();
+            let grouped = earlier_in_group.clone().filter(|e| e.contact.as_deref() == Some(contact)).count();
+            if stored + grouped >= limit as usize {
+                refused.insert(index);
+                continue;
+            }
+        }
         let account = report.submission.filed_by.map(|u| u.to_string());
         let same_reporter = |contact: Option<&str>, filed_by: Option<&str>| {
             (report.contact.is_some() && contact == report.contact.as_deref())
                 || (account.is_some() && filed_by == account.as_deref())
         };
         // Newest first: this group's reports, then the stored ones.
-        let mut candidates: Vec<(ReportId, TrackingNumber, String)> = head
-            .iter()
-            .rev()
+        let mut candidates: Vec<(ReportId, TrackingNumber, String)> = earlier_in_group
             .filter(|e| same_reporter(e.contact.as_deref(), e.submission.filed_by.map(|u| u.to_string()).as_deref()))
             .map(|e| (e.id, e.tracking.clone(), text_of(&e.report.title, &e.report.description)))
             .collect();
@@ -372,7 +413,7 @@ async fn flag_duplicates(tx: &mut Tx<'_>, accepted: &mut [Accepted<'_>], now: Ti
             .find(|(_, _, earlier)| near_identical(earlier, &text))
             .map(|(id, tracking, _)| (id, tracking));
     }
-    Ok(())
+    Ok(refused)
 }
 
 /// What duplicates are compared on.
@@ -413,7 +454,7 @@ async fn insert_reports(tx: &mut Tx<'_>, accepted: &[Accepted<'_>], stage: &Stag
              region_code, regency_code, region_unconfirmed, lat_e6, lon_e6, event_date, filed_by, facilitated_by, \
              duplicate_of, moderation, due_at, answer_due_at, settle_by, created_at, updated_at, \
              idempotency_key, request_sha256) VALUES {} ON CONFLICT DO NOTHING RETURNING id",
-            value_tuples(chunk.len(), COLUMNS)
+            value_tuples(tx.backend(), chunk.len(), COLUMNS)
         );
         let ids: Vec<String> = on_tx!(tx, conn => {
             let mut query = sqlx::query_scalar(&sql);

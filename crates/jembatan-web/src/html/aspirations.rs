@@ -223,10 +223,6 @@ pub async fn create(
         Ok(report) => report,
         Err(errors) => return refuse(form_errors(&ctx, &errors), None, StatusCode::BAD_REQUEST).await,
     };
-    if contact_over_limit(&ctx, &report.reporter).await? {
-        let message = ctx.t.get("report-contact-throttled");
-        return refuse(FormErrors::general(message), None, StatusCode::TOO_MANY_REQUESTS).await;
-    }
     let attachments = match check_attachments(&ctx, &uploads).await? {
         Ok(attachments) => attachments,
         Err(message) => {
@@ -241,6 +237,7 @@ pub async fn create(
         province: ctx.state.config.default_province.clone(),
         idempotency: None,
         attachments,
+        contact_limit_per_hour: Some(ctx.state.config.reports.per_contact_per_hour),
     };
     match file(&ctx, report, submission).await {
         Ok(filed) => {
@@ -251,6 +248,10 @@ pub async fn create(
             let mut errors = FormErrors::default();
             errors.add(&field, ctx.t.get(&message_key(code)));
             refuse(errors, None, StatusCode::BAD_REQUEST).await
+        }
+        Err(AppError::TooManyRequests { .. }) => {
+            let message = ctx.t.get("report-contact-throttled");
+            refuse(FormErrors::general(message), None, StatusCode::TOO_MANY_REQUESTS).await
         }
         Err(other) => Err(other),
     }
@@ -270,17 +271,6 @@ pub async fn file(
         }
         Err(e) => Err(e.into()),
     }
-}
-
-/// Whether the reporter's phone or e-mail filed the configured number of
-/// reports within the last hour already.
-pub async fn contact_over_limit(
-    ctx: &Ctx,
-    reporter: &jembatan_domain::aspiration::ReporterIdentity,
-) -> Result<bool, AppError> {
-    let since = Timestamp::now().plus_seconds(-3600);
-    let recent = aspirations::count_recent_by_contact(&ctx.state.db, reporter, since).await?;
-    Ok(recent >= i64::from(ctx.state.config.reports.per_contact_per_hour))
 }
 
 /// The KIM a member files for: it must be one the viewer may file for.

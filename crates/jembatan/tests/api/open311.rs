@@ -2,7 +2,7 @@
 //! request with coordinates only (placed at the province, flagged for the
 //! verifier), reads it back by id and token and in the list; errors come
 //! in Open311's own shape and store nothing; confidential reports never
-//! appear in the public list.
+//! appear in the public list. Every endpoint answers in XML too.
 
 use jembatan_domain::aspiration::TrackingNumber;
 use jembatan_store::aspirations;
@@ -16,6 +16,50 @@ async fn post(app: &TestApp, form: &[(&str, &str)]) -> (u16, Value) {
     let response = reqwest::Client::new().post(app.url("/open311/v2/requests.json")).form(form).send().await.unwrap();
     let status = response.status().as_u16();
     (status, response.json().await.unwrap())
+}
+
+/// Each element's text of an XML answer, by its path
+/// (`service_requests/request/status`); panics on XML that is not well
+/// formed (an end tag that does not match, text outside the root).
+fn xml_texts(xml: &str) -> Vec<(String, String)> {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_str(xml);
+    let mut path: Vec<String> = Vec::new();
+    let mut texts = Vec::new();
+    let mut text = String::new();
+    loop {
+        match reader.read_event().expect("well-formed XML") {
+            Event::Start(start) => {
+                path.push(start.name().as_ref().to_owned());
+                text.clear();
+            }
+            Event::Empty(empty) => {
+                let name = empty.name().as_ref().to_owned();
+                texts.push((format!("{}/{name}", path.join("/")), String::new()));
+            }
+            Event::Text(t) => text.push_str(&t.xml10_content()),
+            Event::GeneralRef(r) => text.push_str(quick_xml::escape::resolve_predefined_entity(&r).unwrap()),
+            Event::End(_) => {
+                texts.push((path.join("/"), std::mem::take(&mut text)));
+                path.pop();
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    assert!(path.is_empty(), "every element closed: {xml}");
+    texts
+}
+
+fn xml_values<'a>(texts: &'a [(String, String)], path: &str) -> Vec<&'a str> {
+    texts.iter().filter(|(p, _)| p == path).map(|(_, t)| t.as_str()).collect()
+}
+
+/// An XML answer: status, content type and body.
+async fn get_xml(app: &TestApp, path: &str) -> (u16, String, String) {
+    let response = reqwest::get(app.url(path)).await.unwrap();
+    let content_type = response.headers()["content-type"].to_str().unwrap().to_owned();
+    (response.status().as_u16(), content_type, response.text().await.unwrap())
 }
 
 /// An Open311 error: `[{"code": ..., "description": ...}]`.
@@ -121,5 +165,63 @@ http_tests! {
         assert_eq!(status, 404);
         open311_error(&body, 404);
         assert_eq!(aspirations::count(&app.db).await.unwrap(), 0);
+    }
+
+    async fn every_endpoint_answers_in_xml_too(app) {
+        let (status, content_type, discovery) = get_xml(&app, "/open311/v2/discovery.xml").await;
+        assert_eq!((status, content_type.as_str()), (200, "text/xml; charset=utf-8"));
+        let texts = xml_texts(&discovery);
+        assert_eq!(xml_values(&texts, "discovery/endpoints/endpoint/url"), ["http://127.0.0.1/open311/v2"]);
+        assert_eq!(xml_values(&texts, "discovery/endpoints/endpoint/formats/format"), ["application/json", "text/xml"]);
+
+        let (_, _, services) = get_xml(&app, "/open311/v2/services.xml").await;
+        let codes = xml_texts(&services);
+        assert!(xml_values(&codes, "services/service/service_code").contains(&"air-bersih"), "{services}");
+        let (_, _, definition) = get_xml(&app, "/open311/v2/services/air-bersih.xml").await;
+        let texts = xml_texts(&definition);
+        assert_eq!(xml_values(&texts, "service_definition/attributes/attribute/code"), ["class", "title", "region", "mode"]);
+        assert!(xml_values(&texts, "service_definition/attributes/attribute/values/value/key").contains(&"confidential"));
+
+        let phone = unique_phone();
+        let response = reqwest::Client::new()
+            .post(app.url("/open311/v2/requests.xml"))
+            .form(&[
+                ("service_code", "air-bersih"),
+                ("attribute[region]", "35.23.01.2001"),
+                ("description", "Pipa air bocor & airnya <keruh>. Mohon diperbaiki."),
+                ("phone", phone.as_str()),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 201);
+        let created = xml_texts(&response.text().await.unwrap());
+        let id = xml_values(&created, "service_requests/request/service_request_id")[0].to_owned();
+        assert!(TrackingNumber::parse(&id).is_ok(), "{id}");
+        assert_eq!(xml_values(&created, "service_requests/request/account_id"), [""], "null is an empty element");
+
+        let (status, _, found) = get_xml(&app, &format!("/open311/v2/requests/{id}.xml")).await;
+        assert_eq!(status, 200);
+        let texts = xml_texts(&found);
+        assert_eq!(xml_values(&texts, "service_requests/request/status"), ["open"]);
+        assert_eq!(
+            xml_values(&texts, "service_requests/request/description"),
+            ["Pipa air bocor & airnya <keruh>. Mohon diperbaiki."],
+            "text is escaped and comes back whole"
+        );
+        let (_, _, list) = get_xml(&app, "/open311/v2/requests.xml?status=open").await;
+        assert_eq!(xml_values(&xml_texts(&list), "service_requests/request/service_request_id"), [id.as_str()]);
+
+        // Errors in XML as well, and nothing stored.
+        let response =
+            reqwest::Client::new().post(app.url("/open311/v2/requests.xml")).form(&[("description", "x")]).send().await.unwrap();
+        assert_eq!(response.status(), 400);
+        let texts = xml_texts(&response.text().await.unwrap());
+        assert_eq!(xml_values(&texts, "errors/error/code"), ["400"]);
+        assert!(xml_values(&texts, "errors/error/description")[0].starts_with("service_code"));
+        let (status, _, missing) = get_xml(&app, "/open311/v2/requests/ASP-35-0000-0000.xml").await;
+        assert_eq!(status, 404);
+        assert_eq!(xml_values(&xml_texts(&missing), "errors/error/code"), ["404"]);
+        assert_eq!(aspirations::count(&app.db).await.unwrap(), 1);
     }
 }

@@ -21,7 +21,7 @@ use sha2::{Digest, Sha256};
 
 use crate::auth::{ClientIp, Viewer};
 use crate::error::AppError;
-use crate::html::aspirations::{contact_over_limit, file, tracking_path};
+use crate::html::aspirations::{file, tracking_path};
 use crate::layout::Ctx;
 
 /// Longest Idempotency-Key accepted.
@@ -192,9 +192,6 @@ pub async fn create_report(
     let filing = Filing { with_account: viewer.user.is_some(), region_may_be_located: false };
     let report =
         request.into_form().validate(filing, wib_date(Timestamp::now())).map_err(|errors| first_error(&errors))?;
-    if contact_over_limit(&ctx, &report.reporter).await? {
-        return Err(AppError::TooManyRequests { retry_after_secs: 3600 });
-    }
     let sha = hex::encode(Sha256::digest(&body));
     let submission = Submission {
         channel: Channel::Api,
@@ -203,6 +200,7 @@ pub async fn create_report(
         province: ctx.state.config.default_province.clone(),
         idempotency: key.map(|k| (k, sha)),
         attachments: Vec::new(),
+        contact_limit_per_hour: Some(ctx.state.config.reports.per_contact_per_hour),
     };
     let filed = file(&ctx, report, submission).await?;
     let report = filed.report;
