@@ -48,8 +48,11 @@ pub const CURSOR_MAX_AGE_MS: i64 = 6 * 86_400_000;
 /// How long the follower may leave its cursor unsaved when only other
 /// entities changed (re-reading them after a restart is harmless).
 const CURSOR_SAVE_INTERVAL: Duration = Duration::from_secs(10);
-/// Commands queued for the writer before senders wait.
-const QUEUE: usize = 64;
+/// Commands queued for the writer before senders wait. Small: a rebuild
+/// reads items from the database faster than tantivy indexes them, and
+/// each queued command may hold a page of [`REINDEX_PAGE`] documents, so
+/// the queue's length is memory the server holds while it rebuilds.
+const QUEUE: usize = 4;
 /// Indexing memory per writer thread.
 const WRITER_BUDGET_PER_THREAD: usize = 32_000_000;
 
