@@ -194,9 +194,12 @@ pub fn indonesian_pairs() -> TextAnalyzer {
     indonesian_builder().filter(Pairs).build()
 }
 
+/// What joins the two terms of a pair.
+const PAIR_SEPARATOR: char = ' ';
+
 /// The pair term of two analysed terms, as [`indonesian_pairs`] indexes it.
 pub fn pair_term(first: &str, second: &str) -> String {
-    format!("{first} {second}")
+    format!("{first}{PAIR_SEPARATOR}{second}")
 }
 
 fn indonesian_builder() -> tantivy::tokenizer::TextAnalyzerBuilder<impl Tokenizer> {
@@ -385,16 +388,23 @@ impl<T: Tokenizer> Tokenizer for PairsFilter<T> {
     type TokenStream<'a> = PairsStream<T::TokenStream<'a>>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
-        PairsStream { tail: self.inner.token_stream(text), previous: None, pair: Token::default() }
+        PairsStream {
+            tail: self.inner.token_stream(text),
+            previous: String::new(),
+            previous_from: None,
+            pair: Token::default(),
+        }
     }
 }
 
 /// The stream of [`PairsFilter`]: one token per two consecutive terms,
-/// spanning both.
+/// spanning both. Its buffers are reused from token to token (this runs for
+/// every word indexed).
 pub struct PairsStream<S> {
     tail: S,
-    /// The last term read and where it started.
-    previous: Option<(String, usize)>,
+    /// The last term read, and where it started (`None` before the first).
+    previous: String,
+    previous_from: Option<usize>,
     pair: Token,
 }
 
@@ -402,13 +412,20 @@ impl<S: TokenStream> TokenStream for PairsStream<S> {
     fn advance(&mut self) -> bool {
         while self.tail.advance() {
             let token = self.tail.token();
-            let previous = self.previous.replace((token.text.clone(), token.offset_from));
-            if let Some((first, from)) = previous {
-                self.pair.text = pair_term(&first, &token.text);
+            let paired = self.previous_from.map(|from| {
+                self.pair.text.clear();
+                self.pair.text.push_str(&self.previous);
+                self.pair.text.push(PAIR_SEPARATOR);
+                self.pair.text.push_str(&token.text);
                 self.pair.offset_from = from;
                 self.pair.offset_to = token.offset_to;
                 self.pair.position = self.pair.position.wrapping_add(1);
                 self.pair.position_length = 1;
+            });
+            self.previous.clear();
+            self.previous.push_str(&token.text);
+            self.previous_from = Some(token.offset_from);
+            if paired.is_some() {
                 return true;
             }
         }

@@ -138,6 +138,25 @@ impl Fields {
         }
     }
 
+    /// How much more a match in `field` weighs than one in the body
+    /// (`None`: as much).
+    pub fn boost(&self, field: Field) -> Option<f32> {
+        if field == self.title {
+            Some(TITLE_BOOST)
+        } else if field == self.summary {
+            Some(SUMMARY_BOOST)
+        } else {
+            None
+        }
+    }
+
+    /// The pairs field of a text field (`None` for any other field).
+    pub fn pairs_of(&self, field: Field) -> Option<Field> {
+        [(self.title, self.title_pairs), (self.summary, self.summary_pairs), (self.body, self.body_pairs)]
+            .into_iter()
+            .find_map(|(text, pairs)| (text == field).then_some(pairs))
+    }
+
     /// The tantivy document for `doc`.
     pub fn document(&self, doc: &SearchDoc) -> TantivyDocument {
         let mut out = TantivyDocument::default();

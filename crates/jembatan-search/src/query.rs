@@ -7,7 +7,8 @@
 //! (`"unclosed`, `AND OR`, `title:`, `((`) is searched as its plain words,
 //! any of which may match; searching never fails on input, and the filter
 //! fields cannot be named in the text. A match in the title weighs
-//! [`TITLE_BOOST`] times one in the body, in the summary [`SUMMARY_BOOST`]
+//! [`TITLE_BOOST`](crate::index::TITLE_BOOST) times one in the body, in the summary
+//! [`SUMMARY_BOOST`](crate::index::SUMMARY_BOOST)
 //! times. Ties, and lists without text, go newest first. Filters narrow
 //! without changing scores.
 //!
@@ -32,7 +33,7 @@ use tantivy::snippet::{Snippet, SnippetGenerator};
 use tantivy::{DocAddress, Index, Order, Score, Searcher, TantivyDocument, Term};
 
 use crate::analyzer::{ANALYZER, pair_term};
-use crate::index::{Fields, SUMMARY_BOOST, TITLE_BOOST, field, stored_i64, stored_text};
+use crate::index::{Fields, field, stored_i64, stored_text};
 
 /// Hits per page when the query does not say.
 pub const DEFAULT_LIMIT: usize = 20;
@@ -202,14 +203,10 @@ pub(crate) fn parse_text(index: &Index, fields: &Fields, text: &str) -> TextQuer
 /// snippets stays the parser's: it highlights the phrase's words.
 fn weigh(query: &dyn Query, fields: &Fields, by_pairs: bool) -> Box<dyn Query> {
     let boost = |field: Field, query: Box<dyn Query>| -> Box<dyn Query> {
-        let weight = if field == fields.title {
-            TITLE_BOOST
-        } else if field == fields.summary {
-            SUMMARY_BOOST
-        } else {
-            return query;
-        };
-        Box::new(BoostQuery::new(query, weight))
+        match fields.boost(field) {
+            Some(weight) => Box::new(BoostQuery::new(query, weight)),
+            None => query,
+        }
     };
     if let Some(boolean) = query.downcast_ref::<BooleanQuery>() {
         let clauses =
@@ -224,15 +221,11 @@ fn weigh(query: &dyn Query, fields: &Fields, by_pairs: bool) -> Box<dyn Query> {
     }
     if let Some(phrase) = query.downcast_ref::<PhraseQuery>() {
         let field = phrase.field();
-        let pairs_field = [(fields.title, fields.title_pairs), (fields.summary, fields.summary_pairs)]
-            .into_iter()
-            .find_map(|(text, pairs)| (text == field).then_some(pairs))
-            .unwrap_or(fields.body_pairs);
         let words: Vec<String> =
             phrase.phrase_terms().iter().map(|t| t.value().as_str().unwrap_or_default().to_owned()).collect();
-        if !by_pairs || words.len() < 2 || ![fields.title, fields.summary, fields.body].contains(&field) {
+        let Some(pairs_field) = fields.pairs_of(field).filter(|_| by_pairs && words.len() >= 2) else {
             return boost(field, query.box_clone());
-        }
+        };
         let pairs: Vec<Box<dyn Query>> = words
             .windows(2)
             .map(|w| -> Box<dyn Query> {
@@ -240,11 +233,7 @@ fn weigh(query: &dyn Query, fields: &Fields, by_pairs: bool) -> Box<dyn Query> {
                 Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs))
             })
             .collect();
-        let by_pairs: Box<dyn Query> = match <[_; 1]>::try_from(pairs) {
-            Ok([one]) => one,
-            Err(many) => Box::new(BooleanQuery::intersection(many)),
-        };
-        return boost(field, by_pairs);
+        return boost(field, Box::new(BooleanQuery::intersection(pairs)));
     }
     query.box_clone()
 }

@@ -100,11 +100,6 @@ pub struct Submission {
     /// The client's Idempotency-Key and the SHA-256 of its request.
     pub idempotency: Option<(String, String)>,
     pub attachments: Vec<NewAttachment>,
-    /// The most reports the reporter's phone or e-mail may file within an
-    /// hour, this one included (`None`: no limit). Checked in the filing's
-    /// transaction, so reports filed at the same moment cannot slip past it
-    /// together; a replayed Idempotency-Key is answered, not counted.
-    pub contact_limit_per_hour: Option<u32>,
 }
 
 /// What filing did.
@@ -130,11 +125,11 @@ pub struct Filed {
 /// How long a report by the same reporter counts as a possible duplicate.
 const DUPLICATE_WINDOW_MS: i64 = 24 * 3600 * 1000;
 
-/// Files a report. Unknown category, region or facilitating KIM are
-/// refused as `Invalid` on their field; nothing is written then. (A group
-/// of one: see [`submit_many`].)
+/// Files a report without a per-contact limit. Unknown category, region
+/// or facilitating KIM are refused as `Invalid` on their field; nothing is
+/// written then. (A group of one: see [`submit_many`].)
 pub async fn submit(tx: &mut Tx<'_>, report: &NewReport, submission: &Submission) -> StoreResult<Filed> {
-    submit_many(tx, &[(report, submission)]).await?.pop().expect("one outcome per report")
+    submit_many(tx, &[(report, submission)], None).await?.pop().expect("one outcome per report")
 }
 
 /// The outbox message confirming a filing, with the tracking number.
@@ -199,8 +194,7 @@ async fn existing(tx: &mut Tx<'_>, select: &str, values: &[&str]) -> StoreResult
     let mut found = HashSet::new();
     for chunk in values.chunks(crate::db::rows_per_statement(tx.backend(), 1)) {
         let mut args = Args::default();
-        let list: Vec<String> = chunk.iter().map(|value| args.text(*value)).collect();
-        let sql = format!("{select} ({})", list.join(", "));
+        let sql = format!("{select} ({})", args.texts(chunk.iter().copied()));
         let rows: Vec<String> = on_tx!(tx, conn => bind_args!(sqlx::query_scalar(&sql), args).fetch_all(conn).await)?;
         found.extend(rows);
     }
@@ -758,6 +752,7 @@ fn handles_region(kind: OrgKind, region: &RegionCode, report_region: &RegionCode
 }
 
 /// A timeline event to append.
+#[derive(Clone, Copy)]
 struct Event<'a> {
     step: &'a str,
     status_after: ReportStatus,
@@ -767,23 +762,29 @@ struct Event<'a> {
     private_note: Option<&'a str>,
 }
 
-async fn insert_event(tx: &mut Tx<'_>, report: ReportId, at: Timestamp, event: &Event<'_>) -> StoreResult<()> {
-    exec!(
+/// Appends timeline events, `(report, at, event)`: one live step, or the
+/// many of a filing group or an import, with multi-row statements.
+async fn insert_events(tx: &mut Tx<'_>, events: &[(ReportId, Timestamp, Event<'_>)]) -> StoreResult<()> {
+    insert_rows!(
         tx,
-        sqlx::query(
-            "INSERT INTO report_events (id, report_id, at, step, status_after, actor_id, org_id, public_note, \
-             private_note) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        )
-        .bind(uuid::Uuid::now_v7().to_string())
-        .bind(report.to_string())
-        .bind(at.millis())
-        .bind(event.step)
-        .bind(event.status_after.as_str())
-        .bind(event.actor.map(|u| u.to_string()))
-        .bind(event.org.map(|o| o.to_string()))
-        .bind(event.public_note)
-        .bind(event.private_note)
-    )?;
+        "INSERT INTO report_events (id, report_id, at, step, status_after, actor_id, org_id, public_note, private_note)",
+        9,
+        "",
+        events,
+        |query, row| {
+            let (report, at, event) = row;
+            query
+                .bind(uuid::Uuid::now_v7().to_string())
+                .bind(report.to_string())
+                .bind(at.millis())
+                .bind(event.step)
+                .bind(event.status_after.as_str())
+                .bind(event.actor.map(|u| u.to_string()))
+                .bind(event.org.map(|o| o.to_string()))
+                .bind(event.public_note)
+                .bind(event.private_note)
+        }
+    );
     Ok(())
 }
 
@@ -828,7 +829,7 @@ async fn record_change(
     event: &Event<'_>,
     audited: Option<Audited>,
 ) -> StoreResult<Report> {
-    insert_event(tx, id, at, event).await?;
+    insert_events(tx, &[(id, at, *event)]).await?;
     if let Some(Audited { action, scope, before, after }) = audited {
         let entry = AuditEntry {
             actor: event.actor,
@@ -916,8 +917,7 @@ fn scope_condition(args: &mut Args, scope: &ReportQueueScope) -> String {
     let mut reach: Vec<String> =
         scope.verifies_within.iter().map(|r| args.within("r.region_code", Some("r.regency_code"), r)).collect();
     if !scope.agencies.is_empty() {
-        let ids: Vec<String> = scope.agencies.iter().map(|o| args.text(o.to_string())).collect();
-        reach.push(format!("r.assigned_org_id IN ({})", ids.join(", ")));
+        reach.push(format!("r.assigned_org_id IN ({})", args.texts(scope.agencies.iter().map(|o| o.to_string()))));
     }
     format!("({})", reach.join(" OR "))
 }
@@ -998,9 +998,8 @@ pub async fn public_reports(db: &Db, filter: &PublicFilter, limit: i64, offset: 
         conditions.push(format!("r.category = {}", args.text(category.clone())));
     }
     if let Some(settled) = filter.settled {
-        let list: Vec<String> = SETTLED.iter().map(|s| args.text(s.as_str())).collect();
         let negation = if settled { "" } else { "NOT " };
-        conditions.push(format!("r.status {negation}IN ({})", list.join(", ")));
+        conditions.push(format!("r.status {negation}IN ({})", args.texts(SETTLED.iter().map(|s| s.as_str()))));
     }
     if let Some(from) = filter.from {
         conditions.push(format!("r.created_at >= {}", args.int(from.millis())));
@@ -1121,25 +1120,31 @@ pub async fn close_expired(db: &Db, now: Timestamp) -> StoreResult<usize> {
             .bind(ROUND)
             .fetch_all(conn)
             .await)?;
-            for id in &ids {
-                exec!(
-                    tx,
-                    sqlx::query("UPDATE reports SET closed_at = $1, due_at = NULL, updated_at = $1 WHERE id = $2")
-                        .bind(now.millis())
-                        .bind(id)
-                )?;
-                let report: ReportId = parse_stored(id, "report id")?;
-                let event = Event {
-                    step: "close",
-                    status_after: ReportStatus::Selesai,
-                    actor: None,
-                    org: None,
-                    public_note: None,
-                    private_note: None,
-                };
-                insert_event(tx, report, now, &event).await?;
-                changes::record(tx, Entity::Report, id).await?;
+            if ids.is_empty() {
+                return Ok(0);
             }
+            let mut args = Args::default();
+            let sql = format!(
+                "UPDATE reports SET closed_at = {at}, due_at = NULL, updated_at = {at} WHERE id IN ({ids})",
+                at = args.int(now.millis()),
+                ids = args.texts(ids.iter().cloned()),
+            );
+            exec!(tx, bind_args!(sqlx::query(&sql), args))?;
+            let closed = Event {
+                step: "close",
+                status_after: ReportStatus::Selesai,
+                actor: None,
+                org: None,
+                public_note: None,
+                private_note: None,
+            };
+            let events = ids
+                .iter()
+                .map(|id| Ok((parse_stored(id, "report id")?, now, closed)))
+                .collect::<StoreResult<Vec<_>>>()?;
+            insert_events(tx, &events).await?;
+            let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+            changes::record_many(tx, Entity::Report, &ids).await?;
             Ok(ids.len())
         })
     })

@@ -518,8 +518,7 @@ async fn check_refs_many(tx: &mut Tx<'_>, drafts: &[(&OrgRef, &ContentDraft)]) -
     let regions: Vec<&str> = regions.into_iter().collect();
     for chunk in regions.chunks(crate::db::rows_per_statement(tx.backend(), 1)) {
         let mut args = Args::default();
-        let list = chunk.iter().map(|r| args.text(*r)).collect::<Vec<_>>().join(", ");
-        let sql = format!("SELECT COUNT(*) FROM regions WHERE code IN ({list})");
+        let sql = format!("SELECT COUNT(*) FROM regions WHERE code IN ({})", args.texts(chunk.iter().copied()));
         let found: i64 = on_tx!(tx, conn => bind_args!(sqlx::query_scalar(&sql), args).fetch_one(conn).await)?;
         if found != chunk.len() as i64 {
             return Err(invalid("regions", ValidationCode::UnknownRegion));
@@ -1065,7 +1064,7 @@ async fn imported_ids<'k>(
         for chunk in ids.chunks(per_statement) {
             let mut args = Args::default();
             let source_arg = args.text(source);
-            let list = chunk.iter().map(|id| args.text(*id)).collect::<Vec<_>>().join(", ");
+            let list = args.texts(chunk.iter().copied());
             let sql = format!(
                 "SELECT import_id, id FROM content WHERE import_source = {source_arg} AND import_id IN ({list})"
             );
@@ -1694,8 +1693,7 @@ async fn summaries(db: &Db, ids: &[String]) -> StoreResult<Vec<ContentSummary>> 
         return Ok(Vec::new());
     }
     let mut args = Args::default();
-    let list = ids.iter().map(|id| args.text(id.clone())).collect::<Vec<_>>().join(", ");
-    let sql = format!("SELECT {SUMMARY_COLUMNS} FROM {FROM} WHERE c.id IN ({list})");
+    let sql = format!("SELECT {SUMMARY_COLUMNS} FROM {FROM} WHERE c.id IN ({})", args.texts(ids.iter().cloned()));
     let rows =
         crate::on_pool!(db, pool => bind_args!(sqlx::query_as::<_, SummaryRow>(&sql), args).fetch_all(pool).await)?;
     let mut by_id: HashMap<String, SummaryRow> = rows.into_iter().map(|r| (r.id.clone(), r)).collect();
@@ -1965,8 +1963,7 @@ pub async fn by_author(
     let mut args = Args::default();
     let mut sql = format!("SELECT {SUMMARY_COLUMNS} FROM {FROM} WHERE c.author_id = {}", args.text(author.to_string()));
     if !statuses.is_empty() {
-        let list = statuses.iter().map(|s| args.text(s.as_str())).collect::<Vec<_>>().join(", ");
-        sql.push_str(&format!(" AND c.status IN ({list})"));
+        sql.push_str(&format!(" AND c.status IN ({})", args.texts(statuses.iter().map(|s| s.as_str()))));
     }
     sql.push_str(&format!(" ORDER BY c.updated_at DESC, c.id DESC LIMIT {}", args.int(limit.clamp(1, MAX_PAGE))));
     let rows =
@@ -1983,8 +1980,7 @@ pub async fn review_queue(db: &Db, scope: &ReviewScope, limit: i64) -> StoreResu
     let mut args = Args::default();
     let mut any = Vec::new();
     if !scope.orgs.is_empty() {
-        let list = scope.orgs.iter().map(|o| args.text(o.to_string())).collect::<Vec<_>>().join(", ");
-        any.push(format!("c.org_id IN ({list})"));
+        any.push(format!("c.org_id IN ({})", args.texts(scope.orgs.iter().map(|o| o.to_string()))));
     }
     for region in &scope.within {
         any.push(args.within("o.region_code", Some("o.regency_code"), region));

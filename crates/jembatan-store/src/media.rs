@@ -399,8 +399,7 @@ pub(crate) async fn missing_tx(tx: &mut Tx<'_>, ids: &[MediaId]) -> StoreResult<
         return Ok(Vec::new());
     }
     let mut args = Args::default();
-    let list = ids.iter().map(|id| args.text(id.to_string())).collect::<Vec<_>>().join(", ");
-    let sql = format!("SELECT id FROM media WHERE id IN ({list})");
+    let sql = format!("SELECT id FROM media WHERE id IN ({})", args.texts(ids.iter().map(|id| id.to_string())));
     let found: Vec<String> = on_tx!(tx, conn => bind_args!(sqlx::query_scalar(&sql), args).fetch_all(conn).await)?;
     Ok(ids.iter().filter(|id| !found.contains(&id.to_string())).copied().collect())
 }

@@ -153,6 +153,14 @@ impl Args {
         format!("${}", self.0.len())
     }
 
+    /// Adds text arguments and returns their placeholders for an `IN`
+    /// list (`$1, $2, $3`), or `NULL` when there are none (`x IN (NULL)`
+    /// matches nothing).
+    pub(crate) fn texts<T: Into<String>>(&mut self, values: impl IntoIterator<Item = T>) -> String {
+        let placeholders: Vec<String> = values.into_iter().map(|value| self.text(value)).collect();
+        if placeholders.is_empty() { "NULL".to_owned() } else { placeholders.join(", ") }
+    }
+
     /// Adds an integer argument and returns its placeholder.
     pub(crate) fn int(&mut self, value: i64) -> String {
         self.0.push(Arg::Int(value));

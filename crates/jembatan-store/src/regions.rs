@@ -288,8 +288,7 @@ pub async fn names(db: &Db, codes: &[&RegionCode]) -> StoreResult<HashMap<String
     let mut found = HashMap::new();
     for chunk in codes.chunks(crate::db::rows_per_statement(db.backend(), 1)) {
         let mut args = Args::default();
-        let list: Vec<String> = chunk.iter().map(|code| args.text(*code)).collect();
-        let sql = format!("SELECT code, name FROM regions WHERE code IN ({})", list.join(", "));
+        let sql = format!("SELECT code, name FROM regions WHERE code IN ({})", args.texts(chunk.iter().copied()));
         let rows: Vec<(String, String)> =
             on_pool!(db, pool => bind_args!(sqlx::query_as(&sql), args).fetch_all(pool).await)?;
         found.extend(rows);

@@ -87,8 +87,7 @@ pub(crate) async fn missing_tx(tx: &mut Tx<'_>, slugs: &[String]) -> StoreResult
         return Ok(Vec::new());
     }
     let mut args = Args::default();
-    let list = slugs.iter().map(|s| args.text(s.clone())).collect::<Vec<_>>().join(", ");
-    let sql = format!("SELECT slug FROM topics WHERE slug IN ({list})");
+    let sql = format!("SELECT slug FROM topics WHERE slug IN ({})", args.texts(slugs.iter().cloned()));
     let found: Vec<String> = on_tx!(tx, conn => bind_args!(sqlx::query_scalar(&sql), args).fetch_all(conn).await)?;
     Ok(slugs.iter().filter(|s| !found.contains(s)).cloned().collect())
 }

@@ -12,8 +12,9 @@
 //! The writer task runs on a thread of its own (a single-threaded tokio
 //! runtime): every statement is a hand-over between it and sqlx's
 //! connection thread, and on the shared runtime each hand-over waited
-//! behind the HTTP work queued there, which made the writer, the one
-//! serial part of every write, idle half the time under load.
+//! behind the HTTP work queued there: under a burst of filings the
+//! connection thread, the one serial part of every write, spent about a
+//! third of its time waiting for its next statement (`perf sched`).
 
 use std::panic::AssertUnwindSafe;
 
@@ -114,12 +115,7 @@ impl Writer {
 async fn run_writer(mut conn: SqliteConnection, mut rx: mpsc::Receiver<WriteJob>) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     while rx.recv_many(&mut batch, MAX_BATCH).await > 0 {
-        let finishes = if batch.len() == 1 {
-            run_alone(&mut conn, batch.pop().expect("one job")).await
-        } else {
-            run_batch(&mut conn, batch.drain(..)).await
-        };
-        match finishes {
+        match run_batch(&mut conn, std::mem::take(&mut batch)).await {
             Ok(finishes) => finishes.into_iter().for_each(|f| f(None)),
             Err((e, finishes)) => {
                 tracing::error!(error = %e, "sqlite group commit failed");
@@ -134,35 +130,19 @@ async fn run_writer(mut conn: SqliteConnection, mut rx: mpsc::Receiver<WriteJob>
 
 type BatchError = (sqlx::Error, Vec<Finish>);
 
-/// Runs one write in a transaction of its own: no SAVEPOINT, so no page
-/// goes to a statement journal; a failed write rolls the transaction back.
-async fn run_alone(conn: &mut SqliteConnection, job: WriteJob) -> Result<Vec<Finish>, BatchError> {
-    if let Err(e) = run_sql(&mut *conn, "BEGIN IMMEDIATE").await {
-        job.abort(StoreError::Internal(format!("begin failed: {e}")));
-        return Err((e, Vec::new()));
-    }
-    let (ok, finish) = job.run(&mut *conn).await;
-    let end = if ok { "COMMIT" } else { "ROLLBACK" };
-    match run_sql(&mut *conn, end).await {
-        Ok(_) => Ok(vec![finish]),
-        Err(e) => {
-            let _ = run_sql(&mut *conn, "ROLLBACK").await;
-            Err((e, vec![finish]))
-        }
-    }
-}
-
-async fn run_batch(
-    conn: &mut SqliteConnection,
-    jobs: impl Iterator<Item = WriteJob>,
-) -> Result<Vec<Finish>, BatchError> {
-    let mut finishes = Vec::with_capacity(MAX_BATCH);
+async fn run_batch(conn: &mut SqliteConnection, mut jobs: Vec<WriteJob>) -> Result<Vec<Finish>, BatchError> {
     if let Err(e) = run_sql(&mut *conn, "BEGIN IMMEDIATE").await {
         for job in jobs {
             job.abort(StoreError::Internal(format!("begin failed: {e}")));
         }
-        return Err((e, finishes));
+        return Err((e, Vec::new()));
     }
+    if jobs.len() == 1 {
+        // Its own transaction is its savepoint.
+        let (ok, finish) = jobs.pop().expect("one job").run(&mut *conn).await;
+        return end(conn, if ok { "COMMIT" } else { "ROLLBACK" }, vec![finish]).await;
+    }
+    let mut finishes = Vec::with_capacity(jobs.len());
     // Each job's end and the next one's savepoint (or the commit) go to
     // SQLite as one call: every call is a hand-over to the connection's
     // thread, and a write of a few statements would pay for three more.
@@ -180,12 +160,17 @@ async fn run_batch(
             "ROLLBACK TO write_job; RELEASE write_job; SAVEPOINT write_job"
         };
     }
-    let end = if next.starts_with("RELEASE") {
+    let last = if next.starts_with("RELEASE") {
         "RELEASE write_job; COMMIT"
     } else {
         "ROLLBACK TO write_job; RELEASE write_job; COMMIT"
     };
-    match run_sql(&mut *conn, end).await {
+    end(conn, last, finishes).await
+}
+
+/// Ends the transaction with `sql`; rolls back if that fails.
+async fn end(conn: &mut SqliteConnection, sql: &'static str, finishes: Vec<Finish>) -> Result<Vec<Finish>, BatchError> {
+    match run_sql(&mut *conn, sql).await {
         Ok(_) => Ok(finishes),
         Err(e) => {
             let _ = run_sql(&mut *conn, "ROLLBACK").await;

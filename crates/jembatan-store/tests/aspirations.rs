@@ -50,7 +50,6 @@ fn submission() -> Submission {
         province: RegionCode::parse("35").unwrap(),
         idempotency: None,
         attachments: Vec::new(),
-        contact_limit_per_hour: None,
     }
 }
 
@@ -58,12 +57,17 @@ async fn file(db: &Db, report: NewReport, submission: Submission) -> Result<File
     db.write(move |tx| Box::pin(async move { aspirations::submit(tx, &report, &submission).await })).await
 }
 
-/// Files `group` in one write, as the filer does.
-async fn file_group(db: &Db, group: Vec<(NewReport, Submission)>) -> Vec<Result<Filed, StoreError>> {
+/// Files `group` in one write, as the filer does (with the per-contact
+/// limit `limit`).
+async fn file_group(
+    db: &Db,
+    group: Vec<(NewReport, Submission)>,
+    limit: Option<u32>,
+) -> Vec<Result<Filed, StoreError>> {
     db.write(move |tx| {
         Box::pin(async move {
             let refs: Vec<_> = group.iter().map(|(r, s)| (r, s)).collect();
-            aspirations::submit_many(tx, &refs).await
+            aspirations::submit_many(tx, &refs, limit).await
         })
     })
     .await
@@ -720,7 +724,7 @@ contract_tests! {
             (good.clone(), keyed.clone()),
             (good.clone(), reused),
         ];
-        let outcomes = file_group(&db, group.to_vec()).await;
+        let outcomes = file_group(&db, group.to_vec(), None).await;
         assert_eq!(outcomes.len(), 6);
         let mut outcomes = outcomes.into_iter();
         let first = outcomes.next().unwrap().unwrap();
@@ -747,19 +751,19 @@ contract_tests! {
         let mut other_reporter = good.clone();
         other_reporter.reporter.phone = Some(jembatan_domain::contact::PhoneNumber::parse("phone", "0857-0000-2222").unwrap());
         other_reporter.reporter.email = None;
-        let limited = Submission { contact_limit_per_hour: Some(2), ..submission() };
-        let keyed = Submission { idempotency: Some(("kunci-batas".into(), "sha-a".into())), ..limited.clone() };
-        let first = file(&db, good.clone(), keyed.clone()).await.unwrap();
+        let plain = submission();
+        let keyed = Submission { idempotency: Some(("kunci-batas".into(), "sha-a".into())), ..submission() };
+        let first = file_group(&db, vec![(good.clone(), keyed.clone())], Some(2)).await.pop().unwrap().unwrap();
         let mut second = good.clone();
         second.title = "Lampu jalan padam di dusun sebelah".into();
-        let group = [
-            (second.clone(), limited.clone()),
-            (second.clone(), limited.clone()),
-            (other_reporter, limited.clone()),
+        let group = vec![
+            (second.clone(), plain.clone()),
+            (second.clone(), plain.clone()),
+            (other_reporter, plain.clone()),
             // A retry of the first filing is answered, not counted.
             (good.clone(), keyed),
         ];
-        let outcomes = file_group(&db, group.to_vec()).await;
+        let outcomes = file_group(&db, group, Some(2)).await;
         let mut outcomes = outcomes.into_iter();
         assert!(outcomes.next().unwrap().is_ok(), "the contact's second report within the hour");
         assert!(matches!(outcomes.next().unwrap(), Err(StoreError::ContactLimit)), "its third");
@@ -773,7 +777,7 @@ contract_tests! {
     }
 
     async fn reports_filed_at_once_go_in_groups_and_each_gets_its_own_number(db) {
-        let filer = aspirations::Filer::start(db.clone());
+        let filer = aspirations::Filer::start(db.clone(), None);
         let mut filings = Vec::new();
         for n in 0..40 {
             let mut form = form();

@@ -168,7 +168,7 @@ pub async fn render_errors(State(state): State<AppState>, request: Request, next
             .headers()
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
-            .is_some_and(|ct| ["text/html", "application/json", "text/xml"].iter().any(|t| ct.starts_with(t)));
+            .is_some_and(|ct| ct.starts_with("text/html") || ct.starts_with("application/json"));
     if already_rendered {
         return response;
     }

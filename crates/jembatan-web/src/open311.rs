@@ -63,16 +63,6 @@ pub enum Format {
 }
 
 impl Format {
-    /// `segment` without its extension, and the format it names; `None`
-    /// for another extension or none.
-    pub fn split(segment: &str) -> Option<(&str, Format)> {
-        if let Some(name) = segment.strip_suffix(".json") {
-            Some((name, Format::Json))
-        } else {
-            segment.strip_suffix(".xml").map(|name| (name, Format::Xml))
-        }
-    }
-
     /// The format of a request for `path` (JSON unless it ends with `.xml`).
     pub fn of_path(path: &str) -> Format {
         if path.ends_with(".xml") { Format::Xml } else { Format::Json }
@@ -116,7 +106,6 @@ impl IntoResponse for Answer {
 fn item_name(list: &str) -> &str {
     match list {
         "service_requests" => "request",
-        "values" => "value",
         other => other.strip_suffix('s').unwrap_or(other),
     }
 }
@@ -241,9 +230,10 @@ struct ServiceDefinition {
     attributes: Vec<Attribute>,
 }
 
-/// Strips the `.json` or `.xml` the spec puts on the last path segment.
+/// Strips the `.json` or `.xml` the spec puts on the last path segment
+/// (the answer's format is read from the path: [`Format::of_path`]).
 fn without_format(segment: &str) -> Result<&str, AppError> {
-    Format::split(segment).map(|(name, _)| name).ok_or(AppError::NotFound)
+    segment.strip_suffix(".json").or_else(|| segment.strip_suffix(".xml")).ok_or(AppError::NotFound)
 }
 
 /// `GET /open311/v2/services/{code}.json`: the attributes a request may carry.
@@ -548,7 +538,6 @@ pub async fn create_request(
         province: ctx.state.config.default_province.clone(),
         idempotency: None,
         attachments: Vec::new(),
-        contact_limit_per_hour: Some(ctx.state.config.reports.per_contact_per_hour),
     };
     let filed = file(&ctx, report, submission).await.map_err(|e| match e {
         AppError::BadRequest { code, field: Some(field) } => {

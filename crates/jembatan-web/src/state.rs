@@ -140,7 +140,7 @@ impl AppState {
         let report_limiter = RateLimiter::per_minute(config.reports.per_ip_per_minute);
         AppState(Arc::new(Inner {
             page_cache: PageCache::new(db.clone()),
-            filer: jembatan_store::aspirations::Filer::start(db.clone()),
+            filer: jembatan_store::aspirations::Filer::start(db.clone(), Some(config.reports.per_contact_per_hour)),
             db,
             config,
             catalog,

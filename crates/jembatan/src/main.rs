@@ -9,14 +9,6 @@ use jembatan::config::Config;
 use jembatan::startup::{self, Application};
 use jembatan::telemetry;
 
-/// mimalloc instead of glibc's allocator: under a burst of filings glibc's
-/// malloc and free took about a seventh of the server's CPU (perf), much of
-/// it consolidating memory freed on another thread than the one that
-/// allocated it (the HTTP workers, the SQLite writer, sqlx's connection
-/// threads hand buffers to each other).
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     let cli = Cli::parse();

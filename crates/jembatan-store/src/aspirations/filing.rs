@@ -30,8 +30,8 @@ use std::sync::Arc;
 use tokio::sync::{Semaphore, mpsc, oneshot};
 
 use super::{
-    DUPLICATE_WINDOW_MS, Filed, REPORT_FILED_MESSAGE, Report, Submission, TimelineEntry, contact_hash, existing, hex,
-    insert_reporters, new_reporter_key, new_tracking, notify, replay,
+    DUPLICATE_WINDOW_MS, Event, Filed, REPORT_FILED_MESSAGE, Report, Submission, TimelineEntry, contact_hash, existing,
+    hex, insert_events, insert_reporters, new_reporter_key, new_tracking, notify, replay,
 };
 use crate::changes::{self, Entity};
 use crate::db::{Db, Tx, insert_rows, rows_per_statement, value_tuples};
@@ -53,15 +53,18 @@ const DUPLICATE_CANDIDATES: usize = 20;
 
 /// Files reports, each `Ok` with its tracking number or `Err` alone
 /// (`Invalid` on `category`, `region` or `kim`; `Conflict` for an
-/// Idempotency-Key reused with another request). The outer error is the
-/// database's: nothing of the group is written then.
+/// Idempotency-Key reused with another request; `ContactLimit` when the
+/// reporter's phone or e-mail filed `contact_limit_per_hour` reports
+/// within the hour already, counting this group's earlier ones). The outer
+/// error is the database's: nothing of the group is written then.
 pub async fn submit_many(
     tx: &mut Tx<'_>,
     filings: &[(&NewReport, &Submission)],
+    contact_limit_per_hour: Option<u32>,
 ) -> StoreResult<Vec<StoreResult<Filed>>> {
     let mut outcomes = Vec::with_capacity(filings.len());
     for group in filings.chunks(MAX_GROUP) {
-        outcomes.extend(submit_group(tx, group).await?);
+        outcomes.extend(submit_group(tx, group, contact_limit_per_hour).await?);
     }
     Ok(outcomes)
 }
@@ -92,7 +95,11 @@ struct Accepted<'a> {
     reporter_key: String,
 }
 
-async fn submit_group(tx: &mut Tx<'_>, filings: &[(&NewReport, &Submission)]) -> StoreResult<Vec<StoreResult<Filed>>> {
+async fn submit_group(
+    tx: &mut Tx<'_>,
+    filings: &[(&NewReport, &Submission)],
+    contact_limit_per_hour: Option<u32>,
+) -> StoreResult<Vec<StoreResult<Filed>>> {
     let mut outcomes: Vec<Option<StoreResult<Filed>>> = (0..filings.len()).map(|_| None).collect();
     // A retry with a key already used gets the first report back (one
     // read finds which keys are used).
@@ -144,36 +151,22 @@ async fn submit_group(tx: &mut Tx<'_>, filings: &[(&NewReport, &Submission)]) ->
             outcomes[position] = Some(Err(StoreError::Invalid(error)));
             continue;
         }
+        let region = place(filing);
         accepted.push(Accepted {
             position,
             report,
             submission,
             id: ReportId::generate(),
-            region: place(filing),
+            tracking: new_tracking(&region),
+            region,
             contact: contact_hash(&report.reporter),
             duplicate_of: None,
             held: is_abusive(&report.title) || is_abusive(&report.description),
-            tracking: new_tracking(&place(filing)),
             reporter_key: new_reporter_key(),
         });
     }
-    if accepted.is_empty() {
-        return Ok(decided(outcomes));
-    }
 
-    let over_limit = weigh_against_earlier(tx, &mut accepted, now).await?;
-    let mut accepted: Vec<Accepted> = accepted
-        .into_iter()
-        .enumerate()
-        .filter_map(|(index, report)| {
-            if over_limit.contains(&index) {
-                outcomes[report.position] = Some(Err(StoreError::ContactLimit));
-                None
-            } else {
-                Some(report)
-            }
-        })
-        .collect();
+    let mut accepted = weigh_against_earlier(tx, accepted, &mut outcomes, contact_limit_per_hour, now).await?;
     if accepted.is_empty() {
         return Ok(decided(outcomes));
     }
@@ -191,23 +184,21 @@ async fn submit_group(tx: &mut Tx<'_>, filings: &[(&NewReport, &Submission)]) ->
         .map(|row| (row.id, &row.report.reporter, row.contact.as_deref(), row.reporter_key.as_str()))
         .collect();
     insert_reporters(tx, &reporters).await?;
-    insert_rows!(
-        tx,
-        "INSERT INTO report_events (id, report_id, at, step, status_after, actor_id, org_id, public_note, private_note)",
-        9,
-        "",
-        accepted,
-        |query, row| query
-            .bind(uuid::Uuid::now_v7().to_string())
-            .bind(row.id.to_string())
-            .bind(now.millis())
-            .bind("submit")
-            .bind(ReportStatus::Baru.as_str())
-            .bind(row.submission.filed_by.map(|u| u.to_string()))
-            .bind(row.submission.facilitated_by.map(|o| o.to_string()))
-            .bind(None::<String>)
-            .bind(None::<String>)
-    );
+    let events: Vec<_> = accepted
+        .iter()
+        .map(|row| {
+            let filing = Event {
+                step: "submit",
+                status_after: ReportStatus::Baru,
+                actor: row.submission.filed_by,
+                org: row.submission.facilitated_by,
+                public_note: None,
+                private_note: None,
+            };
+            (row.id, now, filing)
+        })
+        .collect();
+    insert_events(tx, &events).await?;
     let attachments: Vec<(&Accepted, usize, &super::NewAttachment)> = accepted
         .iter()
         .flat_map(|row| row.submission.attachments.iter().enumerate().map(move |(i, a)| (row, i, a)))
@@ -325,21 +316,22 @@ fn dedup(mut values: Vec<&str>) -> Vec<&str> {
     values
 }
 
-/// Weighs each report against what its reporter (contact or account)
-/// filed within a day, stored before or earlier in this group, in arrival
-/// order: refuses it when its contact is at its hourly limit (returned, by
-/// index into `accepted`), and otherwise flags it when it repeats an
-/// earlier report in near-identical words.
-async fn weigh_against_earlier(
+/// Weighs each report, in arrival order, against what its reporter
+/// (contact or account) filed within a day, stored before or kept earlier
+/// in this group: refuses it (`ContactLimit` in `outcomes`) when its
+/// contact is at `limit` for the hour, otherwise flags it when it repeats
+/// an earlier report in near-identical words. Returns the reports kept.
+async fn weigh_against_earlier<'a>(
     tx: &mut Tx<'_>,
-    accepted: &mut [Accepted<'_>],
+    accepted: Vec<Accepted<'a>>,
+    outcomes: &mut [Option<StoreResult<Filed>>],
+    limit: Option<u32>,
     now: Timestamp,
-) -> StoreResult<HashSet<usize>> {
-    let mut refused = HashSet::new();
+) -> StoreResult<Vec<Accepted<'a>>> {
     let contacts: Vec<&str> = accepted.iter().filter_map(|r| r.contact.as_deref()).collect();
     let accounts: Vec<String> = accepted.iter().filter_map(|r| r.submission.filed_by.map(|u| u.to_string())).collect();
     if contacts.is_empty() && accounts.is_empty() {
-        return Ok(refused);
+        return Ok(accepted);
     }
     #[derive(sqlx::FromRow)]
     struct Earlier {
@@ -355,12 +347,8 @@ async fn weigh_against_earlier(
     // day's reports: that would read every report filed today.
     let mut args = Args::default();
     let since = args.int(now.millis() - DUPLICATE_WINDOW_MS);
-    let list = |args: &mut Args, values: &[&str]| {
-        let placeholders: Vec<String> = values.iter().map(|v| args.text(*v)).collect();
-        if placeholders.is_empty() { "NULL".to_owned() } else { placeholders.join(", ") }
-    };
-    let contact_list = list(&mut args, &dedup(contacts));
-    let account_list = list(&mut args, &dedup(strs(&accounts)));
+    let contact_list = args.texts(dedup(contacts));
+    let account_list = args.texts(dedup(strs(&accounts)));
     let columns = "p.contact_key, r.filed_by, r.id, r.tracking, r.title, r.description, r.created_at";
     let sql = format!(
         "SELECT {columns} FROM report_reporters p JOIN reports r ON r.id = p.report_id \
@@ -373,18 +361,16 @@ async fn weigh_against_earlier(
     let earlier: Vec<Earlier> =
         on_tx!(tx, conn => bind_args!(sqlx::query_as::<_, Earlier>(&sql), args).fetch_all(conn).await)?;
     let hour_ago = now.millis() - 3600 * 1000;
-    for index in 0..accepted.len() {
-        let (head, tail) = accepted.split_at_mut(index);
-        let report = &mut tail[0];
-        let earlier_in_group = head.iter().enumerate().rev().filter(|(i, _)| !refused.contains(i)).map(|(_, e)| e);
-        if let (Some(limit), Some(contact)) = (report.submission.contact_limit_per_hour, report.contact.as_deref()) {
+    let mut kept: Vec<Accepted<'a>> = Vec::with_capacity(accepted.len());
+    for mut report in accepted {
+        if let (Some(limit), Some(contact)) = (limit, report.contact.as_deref()) {
             let stored = earlier
                 .iter()
                 .filter(|row| row.contact_key.as_deref() == Some(contact) && row.created_at >= hour_ago)
                 .count();
-            let grouped = earlier_in_group.clone().filter(|e| e.contact.as_deref() == Some(contact)).count();
+            let grouped = kept.iter().filter(|e| e.contact.as_deref() == Some(contact)).count();
             if stored + grouped >= limit as usize {
-                refused.insert(index);
+                outcomes[report.position] = Some(Err(StoreError::ContactLimit));
                 continue;
             }
         }
@@ -394,7 +380,9 @@ async fn weigh_against_earlier(
                 || (account.is_some() && filed_by == account.as_deref())
         };
         // Newest first: this group's reports, then the stored ones.
-        let mut candidates: Vec<(ReportId, TrackingNumber, String)> = earlier_in_group
+        let mut candidates: Vec<(ReportId, TrackingNumber, String)> = kept
+            .iter()
+            .rev()
             .filter(|e| same_reporter(e.contact.as_deref(), e.submission.filed_by.map(|u| u.to_string()).as_deref()))
             .map(|e| (e.id, e.tracking.clone(), text_of(&e.report.title, &e.report.description)))
             .collect();
@@ -412,8 +400,9 @@ async fn weigh_against_earlier(
             .into_iter()
             .find(|(_, _, earlier)| near_identical(earlier, &text))
             .map(|(id, tracking, _)| (id, tracking));
+        kept.push(report);
     }
-    Ok(refused)
+    Ok(kept)
 }
 
 /// What duplicates are compared on.
@@ -511,10 +500,11 @@ pub struct Filer {
 }
 
 impl Filer {
-    /// Starts the task that writes the groups to `db`.
-    pub fn start(db: Db) -> Filer {
+    /// Starts the task that writes the groups to `db`, refusing reports
+    /// past `contact_limit_per_hour` (see [`submit_many`]).
+    pub fn start(db: Db, contact_limit_per_hour: Option<u32>) -> Filer {
         let (queue, waiting) = mpsc::channel(4 * MAX_GROUP);
-        tokio::spawn(write_groups(db, waiting));
+        tokio::spawn(write_groups(db, waiting, contact_limit_per_hour));
         Filer { queue }
     }
 
@@ -526,7 +516,7 @@ impl Filer {
     }
 }
 
-async fn write_groups(db: Db, mut waiting: mpsc::Receiver<Pending>) {
+async fn write_groups(db: Db, mut waiting: mpsc::Receiver<Pending>, contact_limit_per_hour: Option<u32>) {
     let groups_in_flight = match db.backend() {
         crate::Backend::Sqlite => 1,
         crate::Backend::Postgres => POSTGRES_GROUPS_IN_FLIGHT,
@@ -543,7 +533,7 @@ async fn write_groups(db: Db, mut waiting: mpsc::Receiver<Pending>) {
                 .write(move |tx| {
                     Box::pin(async move {
                         let refs: Vec<(&NewReport, &Submission)> = filings.iter().map(|(r, s)| (r, s)).collect();
-                        submit_many(tx, &refs).await
+                        submit_many(tx, &refs, contact_limit_per_hour).await
                     })
                 })
                 .await;

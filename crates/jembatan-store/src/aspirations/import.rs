@@ -22,7 +22,8 @@ use jembatan_domain::{FieldError, OrgId, RegionCode, Timestamp, ValidationCode};
 use serde_json::json;
 
 use super::{
-    contact_hash, existing, handles_region, insert_reporters, needs_public_note, new_reporter_key, stage_deadline,
+    Event, contact_hash, existing, handles_region, insert_events, insert_reporters, needs_public_note,
+    new_reporter_key, stage_deadline,
 };
 use crate::audit::{self, AuditEntry, action};
 use crate::changes::{self, Entity};
@@ -143,28 +144,23 @@ pub async fn import_many(tx: &mut Tx<'_>, reports: &[ImportedReport]) -> StoreRe
         .map(|((row, contact), key)| (row.id, &row.imported.report.reporter, contact.as_deref(), key.as_str()))
         .collect();
     insert_reporters(tx, &reporters).await?;
-    let events: Vec<(ReportId, &EventRow)> =
-        rows.iter().flat_map(|row| row.events.iter().map(|e| (row.id, e))).collect();
-    insert_rows!(
-        tx,
-        "INSERT INTO report_events (id, report_id, at, step, status_after, actor_id, org_id, public_note, private_note)",
-        9,
-        "",
-        events,
-        |query, row| {
-            let (report, event) = row;
-            query
-                .bind(uuid::Uuid::now_v7().to_string())
-                .bind(report.to_string())
-                .bind(event.at.millis())
-                .bind(event.step)
-                .bind(event.status_after.as_str())
-                .bind(None::<String>)
-                .bind(event.org.map(|o| o.to_string()))
-                .bind(event.public_note.as_deref())
-                .bind(None::<String>)
-        }
-    );
+    let events: Vec<_> = rows
+        .iter()
+        .flat_map(|row| {
+            row.events.iter().map(|e| {
+                let event = Event {
+                    step: e.step,
+                    status_after: e.status_after,
+                    actor: None,
+                    org: e.org,
+                    public_note: e.public_note.as_deref(),
+                    private_note: None,
+                };
+                (row.id, e.at, event)
+            })
+        })
+        .collect();
+    insert_events(tx, &events).await?;
     let entries: Vec<AuditEntry> = rows
         .iter()
         .map(|row| AuditEntry {

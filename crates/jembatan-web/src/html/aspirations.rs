@@ -237,7 +237,6 @@ pub async fn create(
         province: ctx.state.config.default_province.clone(),
         idempotency: None,
         attachments,
-        contact_limit_per_hour: Some(ctx.state.config.reports.per_contact_per_hour),
     };
     match file(&ctx, report, submission).await {
         Ok(filed) => {

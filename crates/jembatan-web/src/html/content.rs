@@ -34,7 +34,7 @@ use crate::error::AppError;
 use crate::feeds::FeedFormat;
 use crate::html::common::render_public;
 use crate::html::kims::{link_query, national_phone, whatsapp_url, with_query};
-use crate::html::organisations::{org_path, region_names};
+use crate::html::organisations::org_path;
 use crate::html::regions::{RegionView, level_key};
 use crate::i18n::Tr;
 use crate::layout::{Alternate, Ctx, Page};
@@ -494,7 +494,7 @@ pub async fn show_item(
     }
     let all_topics = topics::list(db).await?;
     let topic_names: HashMap<&str, &str> = all_topics.iter().map(|t| (t.slug.as_str(), t.name(ctx.t.lang()))).collect();
-    let names = region_names(&ctx.state, &item.regions.iter().collect::<Vec<_>>()).await?;
+    let names = jembatan_store::regions::names(&ctx.state.db, &item.regions.iter().collect::<Vec<_>>()).await?;
 
     let config = &ctx.state.config;
     let url = config.absolute(&ctx.t.href(&content_path(item.id, &item.slug)));

@@ -3,15 +3,13 @@
 //! within a region (`/wilayah/{code}/organisasi`). KIMs have their own
 //! pages ([`crate::html::kims`]); their ids redirect there.
 
-use std::collections::HashMap;
-
 use askama::Template;
 use axum::extract::{Path, Query};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use jembatan_domain::OrgId;
 use jembatan_domain::authz::{Action, Resource};
 use jembatan_domain::organisation::{BodyKind, OrgKind, WorkCategory};
-use jembatan_domain::{OrgId, RegionCode};
 use jembatan_store::organisations::{self, Organisation};
 use jembatan_store::regions;
 use serde::Deserialize;
@@ -27,7 +25,6 @@ use crate::html::kims::{
 };
 use crate::html::regions::{RegionView, parse_code, region_path};
 use crate::layout::{Ctx, Page};
-use crate::state::AppState;
 
 /// Organisations per page of a list.
 pub const PAGE_SIZE: usize = 30;
@@ -106,11 +103,6 @@ pub fn kind_label(ctx: &Ctx, org: &Organisation) -> String {
     }
 }
 
-/// The names of the regions `codes`, by code, in one read.
-pub async fn region_names(state: &AppState, codes: &[&RegionCode]) -> Result<HashMap<String, String>, AppError> {
-    Ok(regions::names(&state.db, codes).await?)
-}
-
 /// An organisation as a list shows it.
 pub struct OrgItemView {
     pub name: String,
@@ -163,7 +155,7 @@ pub async fn list_region_organisations(
         return Err(AppError::NotFound);
     }
     let shown: Vec<&Organisation> = all.iter().skip((page_number as usize - 1) * PAGE_SIZE).take(PAGE_SIZE).collect();
-    let names = region_names(&ctx.state, &shown.iter().map(|o| &o.region).collect::<Vec<_>>()).await?;
+    let names = regions::names(&ctx.state.db, &shown.iter().map(|o| &o.region).collect::<Vec<_>>()).await?;
     let orgs = shown
         .iter()
         .map(|org| OrgItemView {

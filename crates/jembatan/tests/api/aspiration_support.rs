@@ -55,7 +55,6 @@ async fn file_through_store(
         province: RegionCode::parse("35").unwrap(),
         idempotency: None,
         attachments,
-        contact_limit_per_hour: None,
     };
     app.db
         .write(move |tx| Box::pin(async move { aspirations::submit(tx, &report, &submission).await }))

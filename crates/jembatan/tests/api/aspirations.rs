@@ -337,3 +337,59 @@ mod limits {
         }
     }
 }
+
+mod contact_limit {
+    use super::*;
+
+    http_tests_with! {
+        [("JEMBATAN_REPORTS_PER_CONTACT_PER_HOUR", "1")]
+
+        async fn a_contact_at_its_limit_is_refused_on_every_channel_but_a_retry_gets_its_report(app) {
+            let client = reqwest::Client::new();
+            let phone = unique_phone();
+            let body = json!({
+                "class": "pengaduan", "title": "Lampu jalan padam", "description": "Lampu jalan padam sejak kemarin.",
+                "category": "listrik", "region": "35.23.01.2001", "name": NAME, "phone": phone,
+            });
+            let post = |key: Option<&str>, body: &Value| {
+                let mut request = client.post(app.url("/api/v1/aspirations")).json(body);
+                if let Some(key) = key {
+                    request = request.header("Idempotency-Key", key);
+                }
+                request.send()
+            };
+            let first = post(Some("batas-1"), &body).await.unwrap();
+            assert_eq!(first.status(), 201);
+            let tracking = first.json::<Value>().await.unwrap()["tracking"].as_str().unwrap().to_owned();
+
+            // The client did not hear back and retries: its report, not 429.
+            let retry = post(Some("batas-1"), &body).await.unwrap();
+            assert_eq!(retry.status(), 201);
+            assert_eq!(retry.headers()["idempotent-replayed"], "true");
+            assert_eq!(retry.json::<Value>().await.unwrap()["tracking"], tracking.as_str());
+
+            let mut another = body.clone();
+            another["title"] = "Jalan desa berlubang".into();
+            another["description"] = "Jalan desa berlubang di depan balai.".into();
+            let refused = post(Some("batas-2"), &another).await.unwrap();
+            assert_eq!(refused.status(), 429);
+            assert_eq!(refused.headers()["retry-after"], "3600");
+            assert_eq!(refused.json::<Value>().await.unwrap()["error"]["code"], "too_many_requests");
+
+            let open311 = client
+                .post(app.url("/open311/v2/requests.json"))
+                .form(&[
+                    ("service_code", "listrik"),
+                    ("attribute[region]", "35.23.01.2001"),
+                    ("description", "Tiang listrik miring di depan sekolah."),
+                    ("phone", phone.as_str()),
+                ])
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(open311.status(), 429);
+            assert_eq!(open311.json::<Value>().await.unwrap()[0]["code"], 429);
+            assert_eq!(aspirations::count(&app.db).await.unwrap(), 1);
+        }
+    }
+}

@@ -200,7 +200,6 @@ pub async fn create_report(
         province: ctx.state.config.default_province.clone(),
         idempotency: key.map(|k| (k, sha)),
         attachments: Vec::new(),
-        contact_limit_per_hour: Some(ctx.state.config.reports.per_contact_per_hour),
     };
     let filed = file(&ctx, report, submission).await?;
     let report = filed.report;

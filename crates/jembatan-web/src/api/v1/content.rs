@@ -26,7 +26,7 @@ use super::kims::{RegionRefJson, parse_limit};
 use crate::auth::Viewer;
 use crate::error::AppError;
 use crate::html::content::{content_path, load_published, media_path, media_width_path, srcset_widths, topic_path};
-use crate::html::organisations::{org_path, region_names};
+use crate::html::organisations::org_path;
 use crate::layout::Ctx;
 
 /// Query of `GET /api/v1/content`.
@@ -264,7 +264,7 @@ impl Lookups {
         let codes: Vec<&RegionCode> = items.iter().flat_map(|i| i.regions.iter()).collect();
         Ok(Lookups {
             topics: topics::list(&ctx.state.db).await?,
-            region_names: region_names(&ctx.state, &codes).await?,
+            region_names: jembatan_store::regions::names(&ctx.state.db, &codes).await?,
         })
     }
 }

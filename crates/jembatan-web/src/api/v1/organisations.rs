@@ -16,7 +16,7 @@ use super::kims::{RegionRefJson, decode_cursor, encode_cursor, parse_limit, pars
 use crate::auth::Viewer;
 use crate::error::AppError;
 use crate::html::kims::parse_org_id;
-use crate::html::organisations::{org_path, parse_kind_filter, region_names};
+use crate::html::organisations::{org_path, parse_kind_filter};
 use crate::layout::Ctx;
 
 /// An organisation in lists.
@@ -89,7 +89,8 @@ pub async fn list_organisations(
     let shown: Vec<&Organisation> = all[start..].iter().take(limit as usize).collect();
     let end = start + shown.len();
     let next_cursor = (end < all.len()).then(|| encode_cursor(end as i64));
-    let names = region_names(&ctx.state, &shown.iter().map(|o| &o.region).collect::<Vec<_>>()).await?;
+    let names =
+        jembatan_store::regions::names(&ctx.state.db, &shown.iter().map(|o| &o.region).collect::<Vec<_>>()).await?;
     let items = shown
         .iter()
         .map(|org| summary(&ctx, org, names.get(org.region.as_str()).cloned().unwrap_or_default()))
@@ -107,7 +108,7 @@ pub async fn get_organisation(ctx: Ctx, viewer: Viewer, Path(id): Path<String>) 
         let location = format!("/api/v1/kims/{id}");
         return Ok((StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, location)]).into_response());
     }
-    let names = region_names(&ctx.state, &[&org.region]).await?;
+    let names = jembatan_store::regions::names(&ctx.state.db, &[&org.region]).await?;
     let region_name = names.get(org.region.as_str()).cloned().unwrap_or_default();
     let body = OrganisationJson {
         summary: summary(&ctx, &org, region_name),
