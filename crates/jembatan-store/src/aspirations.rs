@@ -37,8 +37,9 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 
 use crate::audit::{self, AuditEntry, action};
+use crate::batch::Batch;
 use crate::changes::{self, Entity};
-use crate::db::{Db, Tx, insert_rows};
+use crate::db::{Db, Tx};
 use crate::error::{StoreError, StoreResult};
 use crate::holidays::calendar_from;
 use crate::organisations::{Args, bind_args, parse_stored, parse_stored_opt, require_region, stored};
@@ -148,7 +149,7 @@ async fn notify(
     id: ReportId,
     tracking: &TrackingNumber,
     template: &'static str,
-    mut args: BTreeMap<String, String>,
+    args: BTreeMap<String, String>,
 ) -> StoreResult<()> {
     let row: Option<(Option<String>, Option<String>)> = on_tx!(tx, conn => sqlx::query_as(
         "SELECT COALESCE(p.email, u.email), p.reporter_key FROM reports r \
@@ -159,20 +160,31 @@ async fn notify(
     .fetch_optional(conn)
     .await)?;
     let Some((Some(email), key)) = row else { return Ok(()) };
+    outbox::enqueue(tx, &report_message(id, tracking, template, args, email, key.as_deref())).await?;
+    Ok(())
+}
+
+/// The e-mail to a report's reporter at `email`; their own link carries
+/// their key (it lets them rate or reopen).
+fn report_message(
+    id: ReportId,
+    tracking: &TrackingNumber,
+    template: &'static str,
+    mut args: BTreeMap<String, String>,
+    email: String,
+    key: Option<&str>,
+) -> outbox::NewMessage {
     args.insert("tracking".to_owned(), tracking.to_string());
-    // The reporter's own link carries their key: it lets them rate or reopen.
     let query = key.map(|k| format!("?kunci={k}")).unwrap_or_default();
     args.insert("path".to_owned(), format!("/aspirasi/{tracking}{query}"));
-    let message = outbox::NewMessage {
+    outbox::NewMessage {
         channel: outbox::Channel::Email,
         recipient: email,
         template,
         locale: "id".to_owned(),
         args,
         subject_ref: format!("report:{id}"),
-    };
-    outbox::enqueue(tx, &message).await?;
-    Ok(())
+    }
 }
 
 /// A reporter's secret: 128 random bits, hex.
@@ -213,24 +225,30 @@ async fn insert_reporters(
     tx: &mut Tx<'_>,
     rows: &[(ReportId, &ReporterIdentity, Option<&str>, &str)],
 ) -> StoreResult<()> {
-    insert_rows!(
-        tx,
+    let mut batch = Batch::new(tx.backend());
+    add_reporters(&mut batch, rows);
+    batch.run(tx).await?;
+    Ok(())
+}
+
+/// Adds reporters' rows (report, identity, contact key, reporter key) to a
+/// batch of writes.
+fn add_reporters(batch: &mut Batch<'_>, rows: &[(ReportId, &ReporterIdentity, Option<&str>, &str)]) {
+    batch.insert(
         "INSERT INTO report_reporters (report_id, name, phone, email, contact_key, reporter_key)",
         6,
         "",
         rows,
-        |query, row| {
-            let (report, reporter, contact, key) = row;
-            query
-                .bind(report.to_string())
-                .bind(reporter.name.as_deref())
-                .bind(reporter.phone.as_ref().map(PhoneNumber::as_str))
-                .bind(reporter.email.as_ref().map(Email::as_str))
-                .bind(*contact)
-                .bind(*key)
-        }
+        |values, (report, reporter, contact, key)| {
+            values
+                .add(report.to_string())
+                .add(reporter.name.clone())
+                .add(reporter.phone.as_ref().map(|p| p.as_str().to_owned()))
+                .add(reporter.email.as_ref().map(|e| e.as_str().to_owned()))
+                .add(contact.map(str::to_owned))
+                .add(key.to_string());
+        },
     );
-    Ok(())
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -765,27 +783,32 @@ struct Event<'a> {
 /// Appends timeline events, `(report, at, event)`: one live step, or the
 /// many of a filing group or an import, with multi-row statements.
 async fn insert_events(tx: &mut Tx<'_>, events: &[(ReportId, Timestamp, Event<'_>)]) -> StoreResult<()> {
-    insert_rows!(
-        tx,
+    let mut batch = Batch::new(tx.backend());
+    add_events(&mut batch, events);
+    batch.run(tx).await?;
+    Ok(())
+}
+
+/// Adds timeline events to a batch of writes.
+fn add_events(batch: &mut Batch<'_>, events: &[(ReportId, Timestamp, Event<'_>)]) {
+    batch.insert(
         "INSERT INTO report_events (id, report_id, at, step, status_after, actor_id, org_id, public_note, private_note)",
         9,
         "",
         events,
-        |query, row| {
-            let (report, at, event) = row;
-            query
-                .bind(uuid::Uuid::now_v7().to_string())
-                .bind(report.to_string())
-                .bind(at.millis())
-                .bind(event.step)
-                .bind(event.status_after.as_str())
-                .bind(event.actor.map(|u| u.to_string()))
-                .bind(event.org.map(|o| o.to_string()))
-                .bind(event.public_note)
-                .bind(event.private_note)
-        }
+        |values, (report, at, event)| {
+            values
+                .add(uuid::Uuid::now_v7().to_string())
+                .add(report.to_string())
+                .add(at.millis())
+                .add(event.step.to_owned())
+                .add(event.status_after.as_str())
+                .add(event.actor.map(|u| u.to_string()))
+                .add(event.org.map(|o| o.to_string()))
+                .add(event.public_note.map(str::to_owned))
+                .add(event.private_note.map(str::to_owned));
+        },
     );
-    Ok(())
 }
 
 async fn get_tx(tx: &mut Tx<'_>, id: ReportId) -> StoreResult<Option<Report>> {

@@ -13,7 +13,8 @@
 use jembatan_domain::Timestamp;
 use serde::{Deserialize, Serialize};
 
-use crate::db::{Db, Tx, insert_rows};
+use crate::batch::Batch;
+use crate::db::{Backend, Db, Tx};
 use crate::error::StoreResult;
 use crate::{exec, on_pool};
 
@@ -95,18 +96,25 @@ pub async fn record(tx: &mut Tx<'_>, entity: Entity, entity_id: &str) -> StoreRe
 /// Records changes of several entities of one kind at once (a batch
 /// import), with one announcement.
 pub async fn record_many(tx: &mut Tx<'_>, entity: Entity, entity_ids: &[&str]) -> StoreResult<()> {
+    let mut batch = Batch::new(tx.backend());
+    add(&mut batch, entity, entity_ids);
+    batch.run(tx).await?;
+    Ok(())
+}
+
+/// Adds changes of several entities of one kind, and their announcement,
+/// to a batch of writes.
+pub(crate) fn add(batch: &mut Batch<'_>, entity: Entity, entity_ids: &[&str]) {
     if entity_ids.is_empty() {
-        return Ok(());
+        return;
     }
     let now = Timestamp::now().millis();
-    insert_rows!(tx, "INSERT INTO changes (entity, entity_id, at)", 3, "", entity_ids, |query, id| query
-        .bind(entity.as_str())
-        .bind(*id)
-        .bind(now));
-    if let Tx::Postgres(conn) = tx {
-        sqlx::query("SELECT pg_notify($1, '')").bind(CHANNEL).execute(&mut **conn).await?;
+    batch.insert("INSERT INTO changes (entity, entity_id, at)", 3, "", entity_ids, |values, id| {
+        values.add(entity.as_str()).add(id.to_string()).add(now);
+    });
+    if batch.backend() == Backend::Postgres {
+        batch.statement(&format!("SELECT pg_notify('{CHANNEL}', '')"));
     }
-    Ok(())
 }
 
 /// Waits for announcements of new changes from any process (PostgreSQL);

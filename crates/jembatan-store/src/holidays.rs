@@ -125,15 +125,26 @@ pub(crate) async fn calendar_from(tx: &mut Tx<'_>, from: NaiveDate) -> StoreResu
 /// The working calendar for deadlines set between `from` and `to`, read in
 /// the transaction.
 pub(crate) async fn calendar_between(tx: &mut Tx<'_>, from: NaiveDate, to: NaiveDate) -> StoreResult<WorkingCalendar> {
-    let to = to + chrono::Duration::days(CALENDAR_SPAN_DAYS);
+    let (first, last) = calendar_span(from, to);
     let days: Vec<String> = on_tx!(tx, conn => sqlx::query_scalar(
         "SELECT day FROM holidays WHERE day >= $1 AND day <= $2",
     )
-    .bind(day_text(from))
-    .bind(day_text(to))
+    .bind(first)
+    .bind(last)
     .fetch_all(conn)
     .await)?;
-    Ok(WorkingCalendar::new(days.iter().filter_map(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())))
+    Ok(calendar_of(days.iter().map(String::as_str)))
+}
+
+/// The first and last day (as stored) of the holidays a calendar for
+/// deadlines set between `from` and `to` reads.
+pub(crate) fn calendar_span(from: NaiveDate, to: NaiveDate) -> (String, String) {
+    (day_text(from), day_text(to + chrono::Duration::days(CALENDAR_SPAN_DAYS)))
+}
+
+/// The working calendar of the holidays read (days as stored).
+pub(crate) fn calendar_of<'a>(days: impl IntoIterator<Item = &'a str>) -> WorkingCalendar {
+    WorkingCalendar::new(days.into_iter().filter_map(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()))
 }
 
 /// Adds or replaces the holiday on `holiday.date` (the web layer checked

@@ -9,6 +9,7 @@ pub mod accounts;
 pub mod aspirations;
 pub mod audit;
 pub mod backup;
+mod batch;
 pub mod changes;
 pub mod content;
 mod db;

@@ -14,6 +14,7 @@ use std::collections::BTreeMap;
 use jembatan_domain::Timestamp;
 use serde::{Deserialize, Serialize};
 
+use crate::batch::Batch;
 use crate::db::{Db, Tx};
 use crate::error::{StoreError, StoreResult};
 use crate::jobs::{self, NewJob};
@@ -67,26 +68,46 @@ pub struct NewMessage {
 
 /// Enqueues a message and its delivery job in the transaction.
 pub async fn enqueue(tx: &mut Tx<'_>, message: &NewMessage) -> StoreResult<String> {
-    let id = uuid::Uuid::now_v7().to_string();
-    let args = serde_json::to_string(&message.args).map_err(|e| StoreError::Internal(e.to_string()))?;
-    exec!(
-        tx,
-        sqlx::query(
-            "INSERT INTO outbox (id, channel, recipient, template, locale, args, status, attempts, subject_ref, \
-             created_at) VALUES ($1, $2, $3, $4, $5, $6, 'pending', 0, $7, $8)",
-        )
-        .bind(&id)
-        .bind(message.channel.as_str())
-        .bind(&message.recipient)
-        .bind(message.template)
-        .bind(&message.locale)
-        .bind(args)
-        .bind(&message.subject_ref)
-        .bind(Timestamp::now().millis())
-    )?;
-    let job = NewJob::new(DELIVER_JOB, &DeliverJob { message_id: id.clone() }).once(format!("outbox:{id}"));
-    jobs::enqueue(tx, &job).await?;
-    Ok(id)
+    let mut batch = Batch::new(tx.backend());
+    let ids = add(&mut batch, std::slice::from_ref(message))?;
+    batch.run(tx).await?;
+    ids.into_iter().next().ok_or_else(|| StoreError::Internal("no message id".into()))
+}
+
+/// Adds messages and their delivery jobs to a batch of writes; returns
+/// the messages' ids.
+pub(crate) fn add(batch: &mut Batch<'_>, messages: &[NewMessage]) -> StoreResult<Vec<String>> {
+    let now = Timestamp::now().millis();
+    let mut rows = Vec::with_capacity(messages.len());
+    for message in messages {
+        let args = serde_json::to_string(&message.args).map_err(|e| StoreError::Internal(e.to_string()))?;
+        rows.push((uuid::Uuid::now_v7().to_string(), message, args));
+    }
+    batch.insert(
+        "INSERT INTO outbox (id, channel, recipient, template, locale, args, status, attempts, subject_ref, created_at)",
+        10,
+        "",
+        &rows,
+        |values, (id, message, args)| {
+            values
+                .add(id.clone())
+                .add(message.channel.as_str())
+                .add(message.recipient.clone())
+                .add(message.template)
+                .add(message.locale.clone())
+                .add(args.clone())
+                .add("pending")
+                .add(0_i64)
+                .add(message.subject_ref.clone())
+                .add(now);
+        },
+    );
+    let deliveries: Vec<NewJob> = rows
+        .iter()
+        .map(|(id, _, _)| NewJob::new(DELIVER_JOB, &DeliverJob { message_id: id.clone() }).once(format!("outbox:{id}")))
+        .collect();
+    jobs::add(batch, &deliveries);
+    Ok(rows.into_iter().map(|(id, _, _)| id).collect())
 }
 
 /// A message waiting to go out.

@@ -776,6 +776,46 @@ contract_tests! {
         assert!(unlimited.duplicate_of.is_some(), "without a limit it is filed, flagged as a repeat");
     }
 
+    async fn filing_e_mails_the_reporter_at_their_address_or_their_accounts(db) {
+        let with_email = validated(&form());
+        let mut phone_only = validated(&form());
+        phone_only.reporter.email = None;
+        phone_only.reporter.phone = Some(jembatan_domain::contact::PhoneNumber::parse("phone", "0857-0000-3333").unwrap());
+        let mut by_account = validated(&form());
+        by_account.reporter = Default::default();
+        by_account.title = "Lampu jalan padam di dusun sebelah".into();
+        let user = account(&db, "Warga Terdaftar", "warga@contoh.id").await;
+        let filed_by_account = Submission { filed_by: Some(user), ..submission() };
+        let outcomes = file_group(
+            &db,
+            vec![(with_email, submission()), (phone_only, submission()), (by_account, filed_by_account)],
+            None,
+        )
+        .await;
+        let filed: Vec<Filed> = outcomes.into_iter().map(Result::unwrap).collect();
+        let messages: Vec<(String, String, String)> = db
+            .write(|tx| {
+                Box::pin(async move {
+                    Ok(jembatan_store::on_tx!(tx, conn => sqlx::query_as(
+                        "SELECT recipient, template, subject_ref FROM outbox ORDER BY recipient",
+                    )
+                    .fetch_all(conn)
+                    .await)?)
+                })
+            })
+            .await
+            .unwrap();
+        assert_eq!(
+            messages,
+            vec![
+                ("sulastri@contoh.id".to_owned(), "report-filed".to_owned(), format!("report:{}", filed[0].id)),
+                ("warga@contoh.id".to_owned(), "report-filed".to_owned(), format!("report:{}", filed[2].id)),
+            ],
+            "no address, no e-mail: the phone-only reporter follows the tracking page"
+        );
+        assert_eq!(count(&db, "jobs WHERE kind = 'outbox.deliver'").await, 2, "each message has its delivery job");
+    }
+
     async fn reports_filed_at_once_go_in_groups_and_each_gets_its_own_number(db) {
         let filer = aspirations::Filer::start(db.clone(), None);
         let mut filings = Vec::new();
