@@ -48,6 +48,31 @@ fn both_migration_folders_hold_the_same_versions() {
     assert_eq!(names("sqlite"), names("postgres"));
 }
 
+/// What makes an acknowledged write durable on SQLite, and the writer's
+/// checkpoint interval (see `db.rs`), as the writer's connection reports them.
+#[tokio::test]
+async fn the_sqlite_writer_commits_durably_to_the_wal() {
+    let test = TestDatabase::create(jembatan_store::Backend::Sqlite).await.unwrap();
+    let db = test.connect().await.unwrap();
+    let settings: (String, i64, i64) = db
+        .write(|tx| {
+            Box::pin(async move {
+                let conn = match tx {
+                    jembatan_store::Tx::Sqlite(conn) => conn,
+                    jembatan_store::Tx::Postgres(_) => unreachable!("a SQLite database"),
+                };
+                let mode: String = sqlx::query_scalar("PRAGMA journal_mode").fetch_one(&mut **conn).await?;
+                let synchronous: i64 = sqlx::query_scalar("PRAGMA synchronous").fetch_one(&mut **conn).await?;
+                let checkpoint: i64 = sqlx::query_scalar("PRAGMA wal_autocheckpoint").fetch_one(&mut **conn).await?;
+                Ok((mode, synchronous, checkpoint))
+            })
+        })
+        .await
+        .unwrap();
+    // synchronous=2 is FULL: the WAL is synced at every commit.
+    assert_eq!(settings, ("wal".to_owned(), 2, 4_000));
+}
+
 contract_tests! {
     async fn a_failed_write_changes_nothing(db) {
         let before = changes::count(&db).await.unwrap();
