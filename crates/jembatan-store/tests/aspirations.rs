@@ -746,6 +746,19 @@ contract_tests! {
         assert_eq!(count(&db, "report_events").await, 3);
     }
 
+    async fn a_key_first_sent_with_a_refused_report_files_its_corrected_retry(db) {
+        let good = validated(&form());
+        let mut unknown_category = good.clone();
+        unknown_category.category = "tidak-ada".into();
+        let keyed = Submission { idempotency: Some(("kunci-2".into(), "sha-a".into())), ..submission() };
+        let group = vec![(unknown_category, keyed.clone()), (good, keyed)];
+        let mut outcomes = file_group(&db, group, None).await.into_iter();
+        assert_eq!(invalid(outcomes.next().unwrap().unwrap_err()), ("category".to_owned(), ValidationCode::InvalidChoice));
+        let corrected = outcomes.next().unwrap().expect("nothing was stored under the key: the retry is filed");
+        assert!(!corrected.replayed);
+        assert_eq!(count(&db, "reports").await, 1);
+    }
+
     async fn a_contact_at_its_hourly_limit_is_refused_even_within_one_group(db) {
         let good = validated(&form());
         let mut other_reporter = good.clone();

@@ -270,21 +270,16 @@ async fn submit_group(
     )
     .await?;
 
-    // A retry with a key already used gets the first report back; so does
-    // a retry that arrived in the same group as its first try.
-    let mut keys_in_group = HashSet::new();
-    let mut retried_in_group = Vec::new();
+    // A retry with a key already used gets the first report back.
     for (position, (_, submission)) in filings.iter().enumerate() {
-        let Some((key, sha)) = submission.idempotency.as_ref() else { continue };
-        if facts.used_keys.contains(key) {
-            match replay(tx, key, sha).await {
-                Ok(Some(filed)) => outcomes[position] = Some(Ok(filed)),
-                Ok(None) => {}
-                Err(StoreError::Conflict(code)) => outcomes[position] = Some(Err(StoreError::Conflict(code))),
-                Err(e) => return Err(e),
-            }
-        } else if !keys_in_group.insert(key.as_str()) {
-            retried_in_group.push(position);
+        let Some((key, sha)) = submission.idempotency.as_ref().filter(|(key, _)| facts.used_keys.contains(key)) else {
+            continue;
+        };
+        match replay(tx, key, sha).await {
+            Ok(Some(filed)) => outcomes[position] = Some(Ok(filed)),
+            Ok(None) => {}
+            Err(StoreError::Conflict(code)) => outcomes[position] = Some(Err(StoreError::Conflict(code))),
+            Err(e) => return Err(e),
         }
     }
 
@@ -300,7 +295,7 @@ async fn submit_group(
     for (position, ((report, submission), (region, (tracking, contact)))) in
         filings.iter().zip(places.into_iter().zip(trackings.into_iter().zip(contacts))).enumerate()
     {
-        if outcomes[position].is_some() || retried_in_group.contains(&position) {
+        if outcomes[position].is_some() {
             continue;
         }
         let refused = if !facts.categories.contains(&report.category) {
@@ -330,7 +325,15 @@ async fn submit_group(
         });
     }
 
-    let mut accepted = weigh_against_earlier(accepted, &facts.earlier, &mut outcomes, contact_limit_per_hour, now)?;
+    let accepted = weigh_against_earlier(accepted, &facts.earlier, &mut outcomes, contact_limit_per_hour, now)?;
+    // A retry that arrived in the same group as its first try is answered
+    // by a replay once the first is written.
+    let mut keys_kept = HashSet::new();
+    let (kept, retried): (Vec<Accepted>, Vec<Accepted>) = accepted.into_iter().partition(|report| {
+        report.submission.idempotency.as_ref().is_none_or(|(key, _)| keys_kept.insert(key.clone()))
+    });
+    let mut accepted = kept;
+    let mut lost: Vec<usize> = retried.iter().map(|report| report.position).collect();
     if accepted.is_empty() {
         return Ok(decided(outcomes));
     }
@@ -350,7 +353,6 @@ async fn submit_group(
     // Idempotency-Key since the read: learn which reports went in before
     // writing their rows. On SQLite, the single writer, nothing can come
     // between the read and the write, and the group goes in one call.
-    let mut lost: Vec<usize> = retried_in_group;
     if tx.backend() == Backend::Postgres {
         let inserted: HashSet<String> =
             std::mem::replace(&mut batch, Batch::new(Backend::Postgres)).run(tx).await?.into_iter().collect();
