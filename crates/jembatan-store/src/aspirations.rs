@@ -219,20 +219,8 @@ fn contact_hash(reporter: &ReporterIdentity) -> Option<String> {
     contact_key(reporter).map(|k| hex(&Sha256::digest(k.as_bytes())))
 }
 
-/// Writes who filed each report, `(report, reporter, contact hash, key)`,
-/// with multi-row statements.
-async fn insert_reporters(
-    tx: &mut Tx<'_>,
-    rows: &[(ReportId, &ReporterIdentity, Option<&str>, &str)],
-) -> StoreResult<()> {
-    let mut batch = Batch::new(tx.backend());
-    add_reporters(&mut batch, rows);
-    batch.run(tx).await?;
-    Ok(())
-}
-
-/// Adds reporters' rows (report, identity, contact key, reporter key) to a
-/// batch of writes.
+/// Adds who filed each report, `(report, reporter, contact hash, key)`, to
+/// a batch of writes.
 fn add_reporters(batch: &mut Batch<'_>, rows: &[(ReportId, &ReporterIdentity, Option<&str>, &str)]) {
     batch.insert(
         "INSERT INTO report_reporters (report_id, name, phone, email, contact_key, reporter_key)",

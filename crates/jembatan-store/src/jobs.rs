@@ -72,40 +72,38 @@ impl ClaimedJob {
 /// the write that asked for it does. Returns false when the idempotency key
 /// was already used.
 pub async fn enqueue(tx: &mut Tx<'_>, job: &NewJob) -> StoreResult<bool> {
-    let now = Timestamp::now().millis();
-    let sql = format!("{INSERT_JOB} VALUES ($1, $2, $3, $4, $5, $6, $7) {ON_USED_KEY}");
-    let inserted = exec!(tx, {
-        let (id, payload) = (Uuid::now_v7().to_string(), job.payload.to_string());
-        sqlx::query(&sql)
-            .bind(id)
-            .bind(job.kind)
-            .bind(payload)
-            .bind(job.run_at.millis())
-            .bind(job.max_attempts)
-            .bind(job.idempotency_key.as_deref())
-            .bind(now)
-    })?;
-    Ok(inserted == 1)
+    let mut batch = Batch::new(tx.backend());
+    add_with(&mut batch, std::slice::from_ref(job), &format!("{ON_USED_KEY} RETURNING id"));
+    Ok(!batch.run(tx).await?.is_empty())
 }
 
-const INSERT_JOB: &str = "INSERT INTO jobs (id, kind, payload, run_at, max_attempts, idempotency_key, created_at)";
 /// A job whose idempotency key was used is not enqueued again.
 const ON_USED_KEY: &str = "ON CONFLICT (idempotency_key) DO NOTHING";
 
 /// Adds jobs to a batch of writes, as [`enqueue`] does one (a job whose
 /// idempotency key was used is left out).
 pub(crate) fn add(batch: &mut Batch<'_>, jobs: &[NewJob]) {
+    add_with(batch, jobs, ON_USED_KEY);
+}
+
+fn add_with(batch: &mut Batch<'_>, jobs: &[NewJob], tail: &str) {
     let now = Timestamp::now().millis();
-    batch.insert(INSERT_JOB, 7, ON_USED_KEY, jobs, |values, job| {
-        values
-            .add(Uuid::now_v7().to_string())
-            .add(job.kind)
-            .add(job.payload.to_string())
-            .add(job.run_at.millis())
-            .add(job.max_attempts)
-            .add(job.idempotency_key.clone())
-            .add(now);
-    });
+    batch.insert(
+        "INSERT INTO jobs (id, kind, payload, run_at, max_attempts, idempotency_key, created_at)",
+        7,
+        tail,
+        jobs,
+        |values, job| {
+            values
+                .add(Uuid::now_v7().to_string())
+                .add(job.kind)
+                .add(job.payload.to_string())
+                .add(job.run_at.millis())
+                .add(job.max_attempts)
+                .add(job.idempotency_key.clone())
+                .add(now);
+        },
+    );
 }
 
 /// Enqueues a job in a transaction of its own.

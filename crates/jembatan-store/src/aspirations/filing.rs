@@ -219,7 +219,7 @@ async fn read_facts(tx: &mut Tx<'_>, wanted: FactsWanted<'_>) -> StoreResult<Gro
                     facts.account_emails.insert(key, email);
                 }
             }
-            _ => {
+            "earlier" => {
                 // A report found by both its contact and its account counts once.
                 let id = row.id.unwrap_or_default();
                 if earlier_ids.insert(id.clone()) {
@@ -234,6 +234,7 @@ async fn read_facts(tx: &mut Tx<'_>, wanted: FactsWanted<'_>) -> StoreResult<Gro
                     });
                 }
             }
+            other => return Err(StoreError::Internal(format!("unknown fact {other}"))),
         }
     }
     facts.earlier.sort_by_key(|row| std::cmp::Reverse(row.created_at));

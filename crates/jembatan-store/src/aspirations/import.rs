@@ -22,10 +22,11 @@ use jembatan_domain::{FieldError, OrgId, RegionCode, Timestamp, ValidationCode};
 use serde_json::json;
 
 use super::{
-    Event, contact_hash, existing, handles_region, insert_events, insert_reporters, needs_public_note,
-    new_reporter_key, stage_deadline,
+    Event, add_events, add_reporters, contact_hash, existing, handles_region, needs_public_note, new_reporter_key,
+    stage_deadline,
 };
 use crate::audit::{self, AuditEntry, action};
+use crate::batch::Batch;
 use crate::changes::{self, Entity};
 use crate::db::{Tx, insert_rows};
 use crate::error::{StoreError, StoreResult};
@@ -143,7 +144,6 @@ pub async fn import_many(tx: &mut Tx<'_>, reports: &[ImportedReport]) -> StoreRe
         .zip(&keys)
         .map(|((row, contact), key)| (row.id, &row.imported.report.reporter, contact.as_deref(), key.as_str()))
         .collect();
-    insert_reporters(tx, &reporters).await?;
     let events: Vec<_> = rows
         .iter()
         .flat_map(|row| {
@@ -160,7 +160,12 @@ pub async fn import_many(tx: &mut Tx<'_>, reports: &[ImportedReport]) -> StoreRe
             })
         })
         .collect();
-    insert_events(tx, &events).await?;
+    let ids: Vec<String> = rows.iter().map(|row| row.id.to_string()).collect();
+    let mut batch = Batch::new(tx.backend());
+    add_reporters(&mut batch, &reporters);
+    add_events(&mut batch, &events);
+    changes::add(&mut batch, Entity::Report, &ids.iter().map(String::as_str).collect::<Vec<_>>());
+    batch.run(tx).await?;
     let entries: Vec<AuditEntry> = rows
         .iter()
         .map(|row| AuditEntry {
@@ -174,8 +179,6 @@ pub async fn import_many(tx: &mut Tx<'_>, reports: &[ImportedReport]) -> StoreRe
         })
         .collect();
     audit::append_many(tx, &entries).await?;
-    let ids: Vec<String> = rows.iter().map(|row| row.id.to_string()).collect();
-    changes::record_many(tx, Entity::Report, &ids.iter().map(String::as_str).collect::<Vec<_>>()).await?;
     Ok(counts)
 }
 

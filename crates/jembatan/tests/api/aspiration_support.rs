@@ -104,6 +104,23 @@ pub async fn post_report(visitor: &Visitor, fields: &[(&str, &str)], files: Vec<
         .expect("POST")
 }
 
+/// POSTs a report to `/api/v1/aspirations` as JSON, with an
+/// `Idempotency-Key` when given.
+pub async fn post_api_report(app: &TestApp, key: Option<&str>, body: &serde_json::Value) -> reqwest::Response {
+    let mut request = reqwest::Client::new().post(app.url("/api/v1/aspirations")).json(body);
+    if let Some(key) = key {
+        request = request.header("Idempotency-Key", key);
+    }
+    request.send().await.expect("POST")
+}
+
+/// POSTs an Open311 request (`requests.json`); the status and the JSON answer.
+pub async fn post_open311(app: &TestApp, form: &[(&str, &str)]) -> (u16, serde_json::Value) {
+    let response = reqwest::Client::new().post(app.url("/open311/v2/requests.json")).form(form).send().await.unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap())
+}
+
 /// The value of the `Location` header.
 pub fn location(response: &reqwest::Response) -> String {
     response.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned()

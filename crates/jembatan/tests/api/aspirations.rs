@@ -7,7 +7,7 @@ use jembatan_domain::aspiration::TrackingNumber;
 use jembatan_store::aspirations;
 use serde_json::{Value, json};
 
-use crate::aspiration_support::{location, post_report, unique_phone};
+use crate::aspiration_support::{location, post_api_report, post_open311, post_report, unique_phone};
 use crate::editor_support::{GPS_MARKER, jpeg, with_gps};
 use crate::helpers::TestApp;
 use crate::{http_tests, http_tests_with};
@@ -237,21 +237,13 @@ http_tests! {
     }
 
     async fn the_api_files_once_per_idempotency_key(app) {
-        let client = reqwest::Client::new();
         let phone = unique_phone();
         let body = json!({
             "class": "pengaduan", "title": "Air PDAM keruh", "description": "Air PDAM keruh sejak tiga hari.",
             "category": "air-bersih", "region": "35.23.01.2001", "mode": "anonymous",
             "name": NAME, "phone": phone, "lat": -6.95, "lon": 112.05,
         });
-        let post = |key: Option<&str>, body: &Value| {
-            let mut request = client.post(app.url("/api/v1/aspirations")).json(body);
-            if let Some(key) = key {
-                request = request.header("Idempotency-Key", key);
-            }
-            request.send()
-        };
-        let first = post(Some("7f1c-retry-1"), &body).await.unwrap();
+        let first = post_api_report(&app, Some("7f1c-retry-1"), &body).await;
         assert_eq!(first.status(), 201);
         let location = first.headers()["location"].to_str().unwrap().to_owned();
         assert!(first.headers().get("idempotent-replayed").is_none());
@@ -262,7 +254,7 @@ http_tests! {
         assert_eq!(first["title"], "Air PDAM keruh");
         assert_no_identity(&first.to_string(), &phone);
 
-        let again = post(Some("7f1c-retry-1"), &body).await.unwrap();
+        let again = post_api_report(&app, Some("7f1c-retry-1"), &body).await;
         assert_eq!(again.status(), 201);
         assert_eq!(again.headers()["idempotent-replayed"], "true");
         assert_eq!(again.json::<Value>().await.unwrap()["tracking"], tracking.as_str());
@@ -270,13 +262,13 @@ http_tests! {
 
         let mut changed = body.clone();
         changed["title"] = "Air PDAM berbau".into();
-        let conflict = post(Some("7f1c-retry-1"), &changed).await.unwrap();
+        let conflict = post_api_report(&app, Some("7f1c-retry-1"), &changed).await;
         assert_eq!(conflict.status(), 409);
         assert_eq!(conflict.json::<Value>().await.unwrap()["error"]["code"], "idempotency_key_reused");
         assert_eq!(aspirations::count(&app.db).await.unwrap(), 1);
 
         // Without a key, a resend is a new report flagged as a duplicate.
-        let resent = post(None, &body).await.unwrap();
+        let resent = post_api_report(&app, None, &body).await;
         assert_eq!(resent.status(), 201);
         assert_eq!(resent.json::<Value>().await.unwrap()["duplicate_of"], tracking.as_str());
     }
@@ -345,25 +337,17 @@ mod contact_limit {
         [("JEMBATAN_REPORTS_PER_CONTACT_PER_HOUR", "1")]
 
         async fn a_contact_at_its_limit_is_refused_on_every_channel_but_a_retry_gets_its_report(app) {
-            let client = reqwest::Client::new();
             let phone = unique_phone();
             let body = json!({
                 "class": "pengaduan", "title": "Lampu jalan padam", "description": "Lampu jalan padam sejak kemarin.",
                 "category": "listrik", "region": "35.23.01.2001", "name": NAME, "phone": phone,
             });
-            let post = |key: Option<&str>, body: &Value| {
-                let mut request = client.post(app.url("/api/v1/aspirations")).json(body);
-                if let Some(key) = key {
-                    request = request.header("Idempotency-Key", key);
-                }
-                request.send()
-            };
-            let first = post(Some("batas-1"), &body).await.unwrap();
+                let first = post_api_report(&app, Some("batas-1"), &body).await;
             assert_eq!(first.status(), 201);
             let tracking = first.json::<Value>().await.unwrap()["tracking"].as_str().unwrap().to_owned();
 
             // The client did not hear back and retries: its report, not 429.
-            let retry = post(Some("batas-1"), &body).await.unwrap();
+            let retry = post_api_report(&app, Some("batas-1"), &body).await;
             assert_eq!(retry.status(), 201);
             assert_eq!(retry.headers()["idempotent-replayed"], "true");
             assert_eq!(retry.json::<Value>().await.unwrap()["tracking"], tracking.as_str());
@@ -371,24 +355,23 @@ mod contact_limit {
             let mut another = body.clone();
             another["title"] = "Jalan desa berlubang".into();
             another["description"] = "Jalan desa berlubang di depan balai.".into();
-            let refused = post(Some("batas-2"), &another).await.unwrap();
+            let refused = post_api_report(&app, Some("batas-2"), &another).await;
             assert_eq!(refused.status(), 429);
             assert_eq!(refused.headers()["retry-after"], "3600");
             assert_eq!(refused.json::<Value>().await.unwrap()["error"]["code"], "too_many_requests");
 
-            let open311 = client
-                .post(app.url("/open311/v2/requests.json"))
-                .form(&[
+            let (status, open311) = post_open311(
+                &app,
+                &[
                     ("service_code", "listrik"),
                     ("attribute[region]", "35.23.01.2001"),
                     ("description", "Tiang listrik miring di depan sekolah."),
                     ("phone", phone.as_str()),
-                ])
-                .send()
-                .await
-                .unwrap();
-            assert_eq!(open311.status(), 429);
-            assert_eq!(open311.json::<Value>().await.unwrap()[0]["code"], 429);
+                ],
+            )
+            .await;
+            assert_eq!(status, 429);
+            assert_eq!(open311[0]["code"], 429);
             assert_eq!(aspirations::count(&app.db).await.unwrap(), 1);
         }
     }

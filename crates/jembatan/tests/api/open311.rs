@@ -8,15 +8,9 @@ use jembatan_domain::aspiration::TrackingNumber;
 use jembatan_store::aspirations;
 use serde_json::Value;
 
-use crate::aspiration_support::{complaint, file, unique_phone};
+use crate::aspiration_support::{complaint, file, post_open311 as post, unique_phone};
 use crate::helpers::TestApp;
 use crate::http_tests;
-
-async fn post(app: &TestApp, form: &[(&str, &str)]) -> (u16, Value) {
-    let response = reqwest::Client::new().post(app.url("/open311/v2/requests.json")).form(form).send().await.unwrap();
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap())
-}
 
 /// Each element's text of an XML answer, by its path
 /// (`service_requests/request/status`); panics on XML that is not well
