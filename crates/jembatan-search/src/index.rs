@@ -1,9 +1,12 @@
 //! The index's schema and the document it holds for one published item.
 //!
 //! Text fields (title, summary, body) go through the Indonesian analyser
-//! with positions (snippets); each also has a pairs field (its terms joined
-//! two by two, see [`indonesian_pairs`](crate::analyzer::indonesian_pairs))
-//! that answers quoted phrases; filter fields are exact terms. A
+//! with positions (snippets, `title:word`, phrases with slop); each also
+//! has a pairs field (its terms joined two by two, see
+//! [`indonesian_pairs`](crate::analyzer::indonesian_pairs)) that answers
+//! quoted phrases. The `text` field holds all three at once, weighted,
+//! and answers plain words (see [`Fields::text`]); filter fields are exact
+//! terms. A
 //! target region is indexed with every code above it, so a filter on a
 //! regency matches items targeted at any of its districts or villages.
 
@@ -18,12 +21,14 @@ use crate::analyzer::{ANALYZER, PAIRS_ANALYZER};
 
 /// Bumped whenever the schema or the analyser changes what is indexed; an
 /// index on disk written under another version is rebuilt from scratch.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
-/// How much more a match in the title weighs than one in the body.
-pub const TITLE_BOOST: f32 = 3.0;
+/// How much more a match in the title weighs than one in the body: the
+/// title stands this many times in the `text` field, and a query on the
+/// title field alone is boosted by as much.
+pub const TITLE_WEIGHT: usize = 3;
 /// How much more a match in the summary weighs than one in the body.
-pub const SUMMARY_BOOST: f32 = 1.5;
+pub const SUMMARY_WEIGHT: usize = 2;
 
 /// One published item as the index sees it. The application builds it from
 /// the content store (see [`DocumentSource`](crate::DocumentSource)).
@@ -63,6 +68,14 @@ pub struct Fields {
     pub title_pairs: Field,
     pub summary_pairs: Field,
     pub body_pairs: Field,
+    /// Title, summary and body as one field, each value repeated by its
+    /// weight ([`TITLE_WEIGHT`], [`SUMMARY_WEIGHT`], once for the body):
+    /// BM25F, the model of Elasticsearch's `combined_fields` query. A word
+    /// is one term here, so a query of several words is an intersection of
+    /// terms, which tantivy ranks with block-max pruning instead of scoring
+    /// every match (three fields per word would be a nested union it cannot
+    /// prune). Frequencies only: phrases go to the pairs fields.
+    pub text: Field,
     pub topics: Field,
     pub regions: Field,
     pub org_id: Field,
@@ -81,6 +94,7 @@ pub mod field {
     pub const TITLE_PAIRS: &str = "title_pairs";
     pub const SUMMARY_PAIRS: &str = "summary_pairs";
     pub const BODY_PAIRS: &str = "body_pairs";
+    pub const TEXT: &str = "text";
     pub const TOPICS: &str = "topics";
     pub const REGIONS: &str = "regions";
     pub const ORG_ID: &str = "org_id";
@@ -94,10 +108,13 @@ pub fn schema() -> Schema {
     let text = TextOptions::default().set_stored().set_indexing_options(
         TextFieldIndexing::default().set_tokenizer(ANALYZER).set_index_option(IndexRecordOption::WithFreqsAndPositions),
     );
-    // Frequencies for scoring; positions are not needed, a pair is the phrase.
-    let pairs = TextOptions::default().set_indexing_options(
-        TextFieldIndexing::default().set_tokenizer(PAIRS_ANALYZER).set_index_option(IndexRecordOption::WithFreqs),
-    );
+    let frequencies_only = |tokenizer: &str| {
+        TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default().set_tokenizer(tokenizer).set_index_option(IndexRecordOption::WithFreqs),
+        )
+    };
+    // Positions are not needed: a pair is the phrase.
+    let pairs = frequencies_only(PAIRS_ANALYZER);
     let mut builder = Schema::builder();
     builder.add_text_field(field::ID, STRING | STORED);
     builder.add_text_field(field::KIND, STRING | STORED);
@@ -107,6 +124,7 @@ pub fn schema() -> Schema {
     builder.add_text_field(field::TITLE_PAIRS, pairs.clone());
     builder.add_text_field(field::SUMMARY_PAIRS, pairs.clone());
     builder.add_text_field(field::BODY_PAIRS, pairs);
+    builder.add_text_field(field::TEXT, frequencies_only(ANALYZER));
     builder.add_text_field(field::TOPICS, STRING);
     builder.add_text_field(field::REGIONS, STRING);
     builder.add_text_field(field::ORG_ID, STRING);
@@ -129,6 +147,7 @@ impl Fields {
             title_pairs: get(field::TITLE_PAIRS),
             summary_pairs: get(field::SUMMARY_PAIRS),
             body_pairs: get(field::BODY_PAIRS),
+            text: get(field::TEXT),
             topics: get(field::TOPICS),
             regions: get(field::REGIONS),
             org_id: get(field::ORG_ID),
@@ -142,9 +161,9 @@ impl Fields {
     /// (`None`: as much).
     pub fn boost(&self, field: Field) -> Option<f32> {
         if field == self.title {
-            Some(TITLE_BOOST)
+            Some(TITLE_WEIGHT as f32)
         } else if field == self.summary {
-            Some(SUMMARY_BOOST)
+            Some(SUMMARY_WEIGHT as f32)
         } else {
             None
         }
@@ -168,6 +187,12 @@ impl Fields {
         out.add_text(self.title_pairs, &doc.title);
         out.add_text(self.summary_pairs, &doc.summary);
         out.add_text(self.body_pairs, &doc.body);
+        let weighted = [(&doc.title, TITLE_WEIGHT), (&doc.summary, SUMMARY_WEIGHT), (&doc.body, 1)];
+        for (value, weight) in weighted {
+            for _ in 0..weight {
+                out.add_text(self.text, value);
+            }
+        }
         for topic in &doc.topics {
             out.add_text(self.topics, topic);
         }

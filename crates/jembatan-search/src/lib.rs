@@ -6,6 +6,8 @@
 //! - [`index`]: the schema and [`SearchDoc`], one published item.
 //! - [`query`]: [`SearchQuery`] → [`SearchResults`], with filters and
 //!   highlighted snippets; typed text never makes a search fail.
+//! - [`ranking`](crate::ranking): the collector of the best hits, ties newest
+//!   first, that lets tantivy skip what cannot make the page.
 //! - [`service`]: [`SearchIndex`] (on disk or in memory) with its single
 //!   writer, the change-log follower ([`follow`]) and [`reindex`].
 //!
@@ -15,6 +17,7 @@
 pub mod analyzer;
 pub mod index;
 pub mod query;
+mod ranking;
 pub mod service;
 
 pub use index::SearchDoc;

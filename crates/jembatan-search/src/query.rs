@@ -6,11 +6,14 @@
 //! match (in title, summary or body). Text whose syntax is broken
 //! (`"unclosed`, `AND OR`, `title:`, `((`) is searched as its plain words,
 //! any of which may match; searching never fails on input, and the filter
-//! fields cannot be named in the text. A match in the title weighs
-//! [`TITLE_BOOST`](crate::index::TITLE_BOOST) times one in the body, in the summary
-//! [`SUMMARY_BOOST`](crate::index::SUMMARY_BOOST)
-//! times. Ties, and lists without text, go newest first. Filters narrow
-//! without changing scores.
+//! fields cannot be named in the text. A word is looked up in the `text`
+//! field, where a match in the title weighs as
+//! [`TITLE_WEIGHT`](crate::index::TITLE_WEIGHT) matches in the body and one
+//! in the summary as [`SUMMARY_WEIGHT`](crate::index::SUMMARY_WEIGHT)
+//! (BM25F); a word asked of one field (`title:jalan`) and a phrase are
+//! boosted by the same weights. Ties, and lists without text, go newest
+//! first, and the best hits are found without scoring every match (see
+//! [`crate::ranking`]). Filters narrow without changing scores.
 //!
 //! A quoted phrase is answered from the pairs fields (see
 //! [`crate::index`]): `"dana desa"` is the one term `dana desa`, a longer
@@ -22,11 +25,10 @@ use std::ops::Bound;
 
 use jembatan_domain::markdown;
 use serde::{Deserialize, Serialize};
-use tantivy::collector::sort_key::{SortBySimilarityScore, SortByStaticFastValue};
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, PhraseQuery, Query, QueryParser,
-    QueryParserError, RangeQuery, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, EnableScoring, Occur, PhraseQuery, Query,
+    QueryParser, QueryParserError, RangeQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::snippet::{Snippet, SnippetGenerator};
@@ -34,6 +36,7 @@ use tantivy::{DocAddress, Index, Order, Score, Searcher, TantivyDocument, Term};
 
 use crate::analyzer::{ANALYZER, pair_term};
 use crate::index::{Fields, field, stored_i64, stored_text};
+use crate::ranking::ByScoreThenNewest;
 
 /// Hits per page when the query does not say.
 pub const DEFAULT_LIMIT: usize = 20;
@@ -119,26 +122,39 @@ pub(crate) fn execute(
     let (offset, limit) = query.page();
     let text = query.text.trim();
     let text_query = (!text.is_empty()).then(|| parse_text(index, fields, text));
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    if let Some(q) = &text_query {
-        clauses.push((Occur::Must, q.search.box_clone()));
-    }
-    clauses.extend(filters(fields, query).into_iter().map(|f| (Occur::Must, f)));
-    let combined: Box<dyn Query> =
-        if clauses.is_empty() { Box::new(AllQuery) } else { Box::new(BooleanQuery::new(clauses)) };
-
-    let top = TopDocs::with_limit(limit).and_offset(offset);
-    let (total, ranked): (usize, Vec<(Score, DocAddress)>) = if text_query.is_some() {
-        let by_score_then_date = top.order_by((
-            (SortBySimilarityScore, Order::Desc),
-            (SortByStaticFastValue::<i64>::for_field(field::PUBLISHED_AT), Order::Desc),
-        ));
-        let (total, docs) = searcher.search(&*combined, &(Count, by_score_then_date))?;
-        (total, docs.into_iter().map(|((score, _), address)| (score, address)).collect())
-    } else {
-        let by_date = top.order_by_fast_field::<i64>(field::PUBLISHED_AT, Order::Desc);
-        let (total, docs) = searcher.search(&*combined, &(Count, by_date))?;
-        (total, docs.into_iter().map(|(_, address)| (0.0, address)).collect())
+    let filter = all_of(filters(fields, query));
+    let (total, ranked): (usize, Vec<(Score, DocAddress)>) = match &text_query {
+        Some(text) => {
+            let matching = match &filter {
+                Some(filter) => all_of(vec![text.search.box_clone(), filter.box_clone()]).expect("two clauses"),
+                None => text.search.box_clone(),
+            };
+            // Counting needs no scores, so it is one cheap pass of its own.
+            let total = searcher.search(&*matching, &Count)?;
+            // The text's query is asked alone, a bare term or an
+            // intersection or union of terms, shapes tantivy ranks while
+            // skipping; a boolean around it would hide them. A filter is
+            // then checked on the side, unless so few items match that
+            // ranking them all costs less than walking the text's matches.
+            let mut best = ByScoreThenNewest::new(offset + limit, field::PUBLISHED_AT);
+            let ranked = match filter {
+                Some(_) if total <= RANK_ALL_UP_TO => searcher.search(&*matching, &best)?,
+                Some(filter) => {
+                    best.within = Some(filter.weight(EnableScoring::disabled_from_searcher(searcher))?);
+                    searcher.search(&*text.search, &best)?
+                }
+                None => searcher.search(&*text.search, &best)?,
+            };
+            (total, ranked.into_iter().skip(offset).map(|r| (r.score, r.address)).collect())
+        }
+        None => {
+            let listed = filter.unwrap_or_else(|| Box::new(AllQuery));
+            let by_date = TopDocs::with_limit(limit)
+                .and_offset(offset)
+                .order_by_fast_field::<i64>(field::PUBLISHED_AT, Order::Desc);
+            let (total, docs) = searcher.search(&*listed, &(Count, by_date))?;
+            (total, docs.into_iter().map(|(_, address)| (0.0, address)).collect())
+        }
     };
 
     let snippets = match &text_query {
@@ -161,6 +177,20 @@ pub(crate) fn execute(
         });
     }
     Ok(SearchResults { total, hits })
+}
+
+/// At most this many matches of text and filters together are ranked by
+/// scoring each of them; more are ranked by walking the text's matches,
+/// skipping what cannot reach the page, and checking the filters beside.
+const RANK_ALL_UP_TO: usize = 1_000;
+
+/// All of `clauses`: nothing when there are none, the one clause alone.
+fn all_of(mut clauses: Vec<Box<dyn Query>>) -> Option<Box<dyn Query>> {
+    match clauses.len() {
+        0 => None,
+        1 => clauses.pop(),
+        _ => Some(Box::new(BooleanQuery::new(clauses.into_iter().map(|c| (Occur::Must, c)).collect()))),
+    }
 }
 
 /// Typed text as queries.
@@ -197,10 +227,12 @@ pub(crate) fn parse_text(index: &Index, fields: &Fields, text: &str) -> TextQuer
     TextQuery { search: weigh(&*query, fields, false), highlight: query }
 }
 
-/// `query` with each field's weight applied to its terms and phrases (the
-/// parser's own boosts would hide them from this rewrite), and with
-/// phrases asked of the pairs fields when `by_pairs`. The query for
-/// snippets stays the parser's: it highlights the phrase's words.
+/// `query` with a word asked of title, summary and body (the parser's
+/// reading of a word without a field) asked of the `text` field instead,
+/// which weighs the three; each field's weight applied to the terms and
+/// phrases of one field (the parser's own boosts would hide them from this
+/// rewrite); and phrases asked of the pairs fields when `by_pairs`. The
+/// query for snippets stays the parser's: it highlights the words.
 fn weigh(query: &dyn Query, fields: &Fields, by_pairs: bool) -> Box<dyn Query> {
     let boost = |field: Field, query: Box<dyn Query>| -> Box<dyn Query> {
         match fields.boost(field) {
@@ -209,6 +241,10 @@ fn weigh(query: &dyn Query, fields: &Fields, by_pairs: bool) -> Box<dyn Query> {
         }
     };
     if let Some(boolean) = query.downcast_ref::<BooleanQuery>() {
+        if let Some(word) = word_of_text_fields(boolean, fields) {
+            let term = Term::from_field_text(fields.text, &word);
+            return Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs));
+        }
         let clauses =
             boolean.clauses().iter().map(|(occur, clause)| (*occur, weigh(&**clause, fields, by_pairs))).collect();
         return Box::new(BooleanQuery::with_minimum_required_clauses(
@@ -236,6 +272,30 @@ fn weigh(query: &dyn Query, fields: &Fields, by_pairs: bool) -> Box<dyn Query> {
         return boost(field, Box::new(BooleanQuery::intersection(pairs)));
     }
     query.box_clone()
+}
+
+/// The word of `query` when it is one word asked of each of title,
+/// summary and body, any of which may match.
+fn word_of_text_fields(query: &BooleanQuery, fields: &Fields) -> Option<String> {
+    let clauses = query.clauses();
+    let mut wanted = [fields.title, fields.summary, fields.body];
+    if clauses.len() != wanted.len() || query.get_minimum_number_should_match() > 1 {
+        return None;
+    }
+    let mut word: Option<String> = None;
+    for (occur, clause) in clauses {
+        let term = clause.downcast_ref::<TermQuery>()?.term();
+        let slot = wanted.iter_mut().find(|f| **f == term.field())?;
+        let value = term.value();
+        let text = value.as_str()?;
+        if *occur != Occur::Should || word.as_deref().is_some_and(|w| w != text) {
+            return None;
+        }
+        // A field counts once.
+        *slot = fields.text;
+        word = Some(text.to_owned());
+    }
+    word
 }
 
 fn has_terms(index: &Index, text: &str) -> bool {
@@ -399,6 +459,45 @@ pub(crate) fn escape_html(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn index() -> (Index, Fields) {
+        let index = Index::create_in_ram(crate::index::schema());
+        index.tokenizers().register(ANALYZER, crate::analyzer::indonesian());
+        let fields = Fields::of(&index.schema());
+        (index, fields)
+    }
+
+    /// The field of `query` when it is one term query, unboosted.
+    fn term_field(query: &dyn Query) -> Option<Field> {
+        query.downcast_ref::<TermQuery>().map(|t| t.term().field())
+    }
+
+    #[test]
+    fn words_are_terms_of_the_text_field_so_ranking_can_skip() {
+        let (index, fields) = index();
+        let one = parse_text(&index, &fields, "jalan");
+        assert_eq!(term_field(&*one.search), Some(fields.text), "{:?}", one.search);
+
+        let two = parse_text(&index, &fields, "pembangunan jalan");
+        let both = two.search.downcast_ref::<BooleanQuery>().expect("a conjunction");
+        assert_eq!(both.clauses().len(), 2);
+        for (occur, clause) in both.clauses() {
+            assert_eq!((*occur, term_field(&**clause)), (Occur::Must, Some(fields.text)));
+        }
+
+        let any = parse_text(&index, &fields, "jalan OR desa");
+        let either = any.search.downcast_ref::<BooleanQuery>().expect("a disjunction");
+        assert!(either.clauses().iter().all(|(o, c)| *o == Occur::Should && term_field(&**c) == Some(fields.text)));
+
+        // A word asked of one field stays there, weighed as that field.
+        let titled = parse_text(&index, &fields, "title:jalan");
+        let boosted = titled.search.downcast_ref::<BoostQuery>().expect("boosted");
+        assert!(format!("{boosted:?}").contains(&format!("field={}", fields.title.field_id())), "{boosted:?}");
+        // Snippets still highlight in the body.
+        assert!(two.highlight.downcast_ref::<BooleanQuery>().is_some_and(|b| {
+            b.clauses().iter().all(|(_, c)| word_of_text_fields(c.downcast_ref().unwrap(), &fields).is_some())
+        }));
+    }
 
     #[test]
     fn plain_words_drop_syntax_and_operators() {

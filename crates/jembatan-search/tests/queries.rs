@@ -253,6 +253,81 @@ async fn pages_are_cut_by_offset_and_limit_and_total_counts_all() {
     assert!(search(&index, page(100, 10)).await.hits.is_empty());
 }
 
+/// Items whose scores for `jalan desa` spread widely (how often each word
+/// stands, in which field, in how long a text), with runs of identical
+/// items published on different days, so equal scores are common.
+fn varied_items(count: usize) -> Vec<SearchDoc> {
+    (0..count)
+        .map(|i| {
+            let jalan = " jalan".repeat(1 + i % 4);
+            let desa = " desa".repeat(1 + (i / 4) % 3);
+            let filler = " kabar warga".repeat((i / 12) % 7);
+            let title = if (i / 84) % 3 == 0 { "Jalan desa" } else { "Kabar pekan ini" };
+            let mut item = doc(&format!("{i:05}"), title, &format!("Isi{jalan}{desa}{filler}."));
+            item.summary = if (i / 252) % 2 == 0 { "Jalan.".into() } else { String::new() };
+            item.regions = vec![if i % 2 == 0 { "35.23.01".into() } else { "35.24".into() }];
+            item.topics = vec![if i % 10 == 0 { "kesehatan".into() } else { "pertanian".into() }];
+            item.published_at = MARCH_1 + ((i * 7919) % count) as i64 * 60_000;
+            item
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn the_pages_rank_as_if_every_match_were_scored() {
+    let count = 3_000;
+    let index = index_with(varied_items(count)).await;
+    for text in ["jalan desa", "jalan", "kabar OR desa"] {
+        // Each page is ranked apart, skipping what cannot reach it. Were
+        // an item skipped that belongs on a page, it would turn up on a
+        // later page out of order, or on none: all pages together must
+        // hold every item once, by score and then newest first.
+        let mut everything = Vec::new();
+        for offset in (0..count).step_by(100) {
+            let page = search(&index, SearchQuery { offset, limit: 100, ..SearchQuery::text(text) }).await;
+            everything.extend(page.hits.into_iter().map(|h| (h.id, h.score, h.published_at)));
+        }
+        let distinct: std::collections::HashSet<_> = everything.iter().map(|h| &h.0).collect();
+        assert_eq!(distinct.len(), count, "{text}: every item once");
+        for pair in everything.windows(2) {
+            let ((_, s1, d1), (_, s2, d2)) = (&pair[0], &pair[1]);
+            assert!(s1 > s2 || (s1 == s2 && d1 >= d2), "{text}: ranked by score, then newest: {pair:?}");
+        }
+        let ties = everything.windows(2).filter(|p| p[0].1 == p[1].1).count();
+        assert!(ties > count / 2, "{text}: the test needs many equal scores, has {ties}");
+        for (offset, limit) in [(0, 20), (20, 20), (0, 1), (137, 50)] {
+            let page = search(&index, SearchQuery { offset, limit, ..SearchQuery::text(text) }).await;
+            assert_eq!(page.total, count, "{text}");
+            let got: Vec<_> = page.hits.into_iter().map(|h| (h.id, h.score, h.published_at)).collect();
+            assert_eq!(got, everything[offset..offset + limit], "{text}: page at {offset}");
+        }
+        // Filters narrow the same ranking, whether few items pass them
+        // (all ranked) or many (the text's matches walked, filters checked
+        // beside).
+        let items = varied_items(count);
+        let filtered = |keep: &dyn Fn(&SearchDoc) -> bool| -> Vec<_> {
+            let kept: std::collections::HashSet<&str> =
+                items.iter().filter(|d| keep(d)).map(|d| d.id.as_str()).collect();
+            everything.iter().filter(|h| kept.contains(h.0.as_str())).cloned().collect()
+        };
+        let in_regency = SearchQuery { region: Some("35.23".into()), ..SearchQuery::text(text) };
+        let on_health = SearchQuery { topic: Some("kesehatan".into()), ..SearchQuery::text(text) };
+        let both = SearchQuery { topic: Some("kesehatan".into()), ..in_regency.clone() };
+        for (query, expected) in [
+            (in_regency, filtered(&|d| d.regions[0] == "35.23.01")),
+            (on_health, filtered(&|d| d.topics[0] == "kesehatan")),
+            (both, filtered(&|d| d.regions[0] == "35.23.01" && d.topics[0] == "kesehatan")),
+        ] {
+            for (offset, limit) in [(0, 20), (20, 20), (137, 50)] {
+                let page = search(&index, SearchQuery { offset, limit, ..query.clone() }).await;
+                assert_eq!(page.total, expected.len(), "{query:?}");
+                let got: Vec<_> = page.hits.into_iter().map(|h| (h.id, h.score, h.published_at)).collect();
+                assert_eq!(got, expected[offset..(offset + limit).min(expected.len())], "{query:?} at {offset}");
+            }
+        }
+    }
+}
+
 #[tokio::test]
 async fn hits_carry_what_a_result_list_shows() {
     let mut item = doc("a", "Jalan desa diperbaiki", "Isi.");
