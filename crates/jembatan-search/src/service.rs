@@ -53,8 +53,18 @@ const CURSOR_SAVE_INTERVAL: Duration = Duration::from_secs(10);
 /// each queued command may hold a page of [`REINDEX_PAGE`] documents, so
 /// the queue's length is memory the server holds while it rebuilds.
 const QUEUE: usize = 4;
-/// Indexing memory per writer thread.
-const WRITER_BUDGET_PER_THREAD: usize = 32_000_000;
+/// Indexing memory per writer thread; a full budget is flushed as a
+/// segment (some 3,600 items with the seed's texts).
+const WRITER_BUDGET_PER_THREAD: usize = 20_000_000;
+/// Segments holding more live documents than this are merged no further
+/// (tantivy's default: ten million). A merge reads its eight or so input
+/// segments through memory maps, and every page it reads counts in the
+/// server's resident memory: a `serve` rebuilding a million items peaked
+/// at 1.1 GiB with no limit and a 32 MB budget, at 230 MiB with these
+/// two (BENCHMARKS.md). So segments stop near 30,000 items (about 40 at a
+/// million, searched in parallel); deletions bring one back under this
+/// and into merges again.
+const MERGE_UP_TO_DOCS: usize = 25_000;
 
 /// What can go wrong with the search index.
 #[derive(Debug, thiserror::Error)]
@@ -199,6 +209,9 @@ impl SearchIndex {
             }
             Err(e) => return Err(e.into()),
         };
+        let mut merges = tantivy::merge_policy::LogMergePolicy::default();
+        merges.set_max_docs_before_merge(MERGE_UP_TO_DOCS);
+        writer.set_merge_policy(Box::new(merges));
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
         let cursor = read_payload(&index)?.filter(|p| p.schema_version == SCHEMA_VERSION).and_then(|payload| {
             let fresh = Timestamp::now().millis() - payload.saved_at <= CURSOR_MAX_AGE_MS;
