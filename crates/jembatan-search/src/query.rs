@@ -126,25 +126,23 @@ pub(crate) fn execute(
     let (total, ranked): (usize, Vec<(Score, DocAddress)>) = match &text_query {
         Some(text) => {
             let matching = match &filter {
-                Some(filter) => all_of(vec![text.search.box_clone(), filter.box_clone()]).expect("two clauses"),
+                Some(filter) => Box::new(BooleanQuery::intersection(vec![text.search.box_clone(), filter.box_clone()])),
                 None => text.search.box_clone(),
             };
             // Counting needs no scores, so it is one cheap pass of its own.
             let total = searcher.search(&*matching, &Count)?;
-            // The text's query is asked alone, a bare term or an
+            // The text's query asked alone is a bare term or an
             // intersection or union of terms, shapes tantivy ranks while
-            // skipping; a boolean around it would hide them. A filter is
-            // then checked on the side, unless so few items match that
-            // ranking them all costs less than walking the text's matches.
-            let mut best = ByScoreThenNewest::new(offset + limit, field::PUBLISHED_AT);
-            let ranked = match filter {
-                Some(_) if total <= RANK_ALL_UP_TO => searcher.search(&*matching, &best)?,
-                Some(filter) => {
-                    best.within = Some(filter.weight(EnableScoring::disabled_from_searcher(searcher))?);
-                    searcher.search(&*text.search, &best)?
+            // skipping; a boolean around it would hide them. So when many
+            // items match, the text leads and the filter is checked beside
+            // it; when few do, ranking them all costs less.
+            let (leader, within) = match filter {
+                Some(filter) if total > RANK_ALL_UP_TO => {
+                    (&text.search, Some(filter.weight(EnableScoring::disabled_from_searcher(searcher))?))
                 }
-                None => searcher.search(&*text.search, &best)?,
+                _ => (&matching, None),
             };
+            let ranked = searcher.search(&**leader, &ByScoreThenNewest::new(offset + limit, within))?;
             (total, ranked.into_iter().skip(offset).map(|r| (r.score, r.address)).collect())
         }
         None => {

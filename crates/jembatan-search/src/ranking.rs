@@ -18,6 +18,8 @@ use tantivy::columnar::Column;
 use tantivy::query::Weight;
 use tantivy::{DocAddress, DocId, DocSet, Score, SegmentOrdinal, SegmentReader};
 
+use crate::index::field;
+
 /// One ranked document.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Ranked {
@@ -62,17 +64,15 @@ impl Ord for Ranked {
 /// The `limit` best documents by (score, `published_at`), best first.
 pub(crate) struct ByScoreThenNewest {
     limit: usize,
-    /// The i64 fast field that breaks ties.
-    published_at: &'static str,
     /// Documents must also match this (filters, weighed without scores).
     /// The ranked query leads and this one is only asked about the
     /// documents it offers, so the ranked query keeps its skipping.
-    pub within: Option<Box<dyn Weight>>,
+    within: Option<Box<dyn Weight>>,
 }
 
 impl ByScoreThenNewest {
-    pub fn new(limit: usize, published_at: &'static str) -> ByScoreThenNewest {
-        ByScoreThenNewest { limit, published_at, within: None }
+    pub fn new(limit: usize, within: Option<Box<dyn Weight>>) -> ByScoreThenNewest {
+        ByScoreThenNewest { limit, within }
     }
 }
 
@@ -84,7 +84,7 @@ impl Collector for ByScoreThenNewest {
         Ok(SegmentTop {
             limit: self.limit,
             segment,
-            published_at: reader.fast_fields().i64(self.published_at)?,
+            published_at: reader.fast_fields().i64(field::PUBLISHED_AT)?,
             kept: BinaryHeap::with_capacity(self.limit + 1),
         })
     }
